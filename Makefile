@@ -1,0 +1,112 @@
+# Builds ./server and ./client at the top, the unit tests under build/, and runs the suites.
+#   make                 both programs
+#   make test            build, then every test suite (tests/run)
+#   make SANITIZE=asan   AddressSanitizer + UBSan build (also: tsan)
+#   make demo | bench | fuzz | clean
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+DEFS    := -D_GNU_SOURCE
+SANITIZE ?=
+ifeq ($(SANITIZE),asan)
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else ifeq ($(SANITIZE),tsan)
+SANFLAGS := -fsanitize=thread -fno-omit-frame-pointer
+else
+SANFLAGS :=
+endif
+
+CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null | sed 's/-D_XOPEN_SOURCE=600//')
+CURSES_LIBS   := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
+SSL_LIBS      := $(shell pkg-config --libs openssl 2>/dev/null || echo -lssl -lcrypto)
+
+ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SANFLAGS) -Icommon -MMD -MP
+LDFLAGS_ALL = $(LDFLAGS) $(SANFLAGS) -pthread
+
+B := build
+
+COMMON_SRC := $(wildcard common/*.c)
+SERVER_SRC := $(wildcard server/*.c)
+CLIENT_SRC := $(wildcard tui-client/*.c)
+
+COMMON_OBJ := $(COMMON_SRC:%.c=$(B)/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(B)/%.o)
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(B)/%.o)
+SERVER_LIB_OBJ := $(filter-out $(B)/server/main.o,$(SERVER_OBJ))
+CLIENT_LIB_OBJ := $(filter-out $(B)/tui-client/main.o,$(CLIENT_OBJ))
+
+SERVER_LIBS := -lcrypt $(SSL_LIBS)
+CLIENT_LIBS := $(CURSES_LIBS) $(SSL_LIBS)
+
+# Unit tests: tests/unit/test_common_*.c link common/, test_server_*.c also server/,
+# test_client_*.c also tui-client/ (each without its main.c).
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all server client test unit demo bench fuzz clean check-flags
+all: server client
+
+server: ./server
+client: ./client
+
+./server: $(SERVER_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SERVER_LIBS)
+
+./client: $(CLIENT_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CLIENT_LIBS)
+
+# Objects depend on the flags they were built with, so switching SANITIZE rebuilds all.
+$(B)/flags: check-flags
+	@:
+check-flags:
+	@mkdir -p $(B)
+	@echo '$(CC) $(ALL_CFLAGS) $(LDFLAGS_ALL)' > $(B)/flags.new
+	@cmp -s $(B)/flags.new $(B)/flags || mv $(B)/flags.new $(B)/flags
+	@rm -f $(B)/flags.new
+
+$(B)/tui-client/%.o: tui-client/%.c $(B)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) -Itui-client -c -o $@ $<
+
+$(B)/server/%.o: server/%.c $(B)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Iserver -c -o $@ $<
+
+$(B)/common/%.o: common/%.c $(B)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/tests/%.o: tests/unit/%.c $(B)/flags
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) -Iserver -Itui-client -Itests/unit -c -o $@ $<
+
+$(B)/tests/test_common_%: $(B)/tests/test_common_%.o $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^
+
+$(B)/tests/test_server_%: $(B)/tests/test_server_%.o $(SERVER_LIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SERVER_LIBS)
+
+$(B)/tests/test_client_%: $(B)/tests/test_client_%.o $(CLIENT_LIB_OBJ) $(COMMON_OBJ)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CLIENT_LIBS)
+
+unit: $(UNIT_BIN)
+
+test: all unit
+	@tests/run
+
+demo: all
+	@tests/lib/demo.sh
+
+bench: all
+	@$(MAKE) -C bench
+	@bench/run
+
+fuzz:
+	@$(MAKE) -C tests/fuzz
+
+clean:
+	rm -rf $(B) ./server ./client
+	-@$(MAKE) -C bench clean 2>/dev/null || true
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

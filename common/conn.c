@@ -1,0 +1,270 @@
+/* Buffered line I/O over a socket, with timeouts; the one place that reads and writes sockets. */
+#include "conn.h"
+#include "pop3.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct conn {
+	int fd;
+	int timeout_ms;
+	int failed;
+	size_t rpos, rlen;
+	size_t wlen;
+	unsigned long long out, in;
+	char rbuf[POP3_CONN_RBUF];
+	char wbuf[POP3_CONN_WBUF];
+};
+
+struct conn *conn_new(int fd, int timeout_s)
+{
+	struct conn *c = malloc(sizeof(*c));
+
+	if (c == NULL)
+		return NULL;
+	c->fd = fd;
+	c->failed = 0;
+	c->rpos = c->rlen = c->wlen = 0;
+	c->out = c->in = 0;
+	conn_set_timeout(c, timeout_s);
+	return c;
+}
+
+void conn_free(struct conn *c)
+{
+	if (c == NULL)
+		return;
+	close(c->fd);
+	free(c);
+}
+
+int conn_fd(const struct conn *c)
+{
+	return c->fd;
+}
+
+void conn_set_timeout(struct conn *c, int timeout_s)
+{
+	c->timeout_ms = timeout_s > 0 ? timeout_s * 1000 : -1;
+}
+
+/* Wait until fd is ready for events; 1 ready, 0 timed out, -1 error. */
+static int wait_fd(int fd, short events, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	for (;;) {
+		int n = poll(&p, 1, timeout_ms);
+
+		if (n >= 0)
+			return n;
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/* Refill the read buffer, keeping unread bytes; returns a status for the caller. */
+static enum conn_status fill(struct conn *c)
+{
+	if (c->rpos > 0) {
+		memmove(c->rbuf, c->rbuf + c->rpos, c->rlen - c->rpos);
+		c->rlen -= c->rpos;
+		c->rpos = 0;
+	}
+	for (;;) {
+		int r = wait_fd(c->fd, POLLIN, c->timeout_ms);
+
+		if (r == 0)
+			return CONN_TIMEOUT;
+		if (r < 0)
+			return CONN_ERROR;
+		ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, 0);
+
+		if (n > 0) {
+			c->rlen += (size_t)n;
+			c->in += (unsigned long long)n;
+			return CONN_OK;
+		}
+		if (n == 0)
+			return CONN_EOF;
+		if (errno != EINTR && errno != EAGAIN)
+			return CONN_ERROR;
+	}
+}
+
+enum conn_status conn_read_line(struct conn *c, char *buf, size_t size, size_t *len_r)
+{
+	size_t len = 0;
+
+	for (;;) {
+		const char *start = c->rbuf + c->rpos;
+		size_t avail = c->rlen - c->rpos;
+		const char *lf = memchr(start, '\n', avail);
+		size_t take = lf ? (size_t)(lf - start) : avail;
+		size_t content = take;
+		size_t room = size - 1 - len;
+
+		if (lf && take > 0 && start[take - 1] == '\r')
+			content--;
+		if (content > room || (!lf && take >= room)) {
+			take = room;
+			/* Keep a CR for the next call, so that CR LF is never split. */
+			if (take > 1 && start[take - 1] == '\r')
+				take--;
+			memcpy(buf + len, start, take);
+			c->rpos += take;
+			len += take;
+			buf[len] = '\0';
+			*len_r = len;
+			return CONN_LONG;
+		}
+		if (lf) {
+			memcpy(buf + len, start, content);
+			len += content;
+			c->rpos += take + 1;
+			/* A CR that ended the previous part belongs to this line's CRLF. */
+			if (content == 0 && take == 0 && len > 0 && buf[len - 1] == '\r')
+				len--;
+			buf[len] = '\0';
+			*len_r = len;
+			return CONN_OK;
+		}
+		memcpy(buf + len, start, take);
+		len += take;
+		c->rpos += take;
+		enum conn_status st = fill(c);
+
+		if (st != CONN_OK) {
+			buf[len] = '\0';
+			*len_r = len;
+			return st;
+		}
+	}
+}
+
+enum conn_status conn_skip_line(struct conn *c)
+{
+	for (;;) {
+		const char *start = c->rbuf + c->rpos;
+		const char *lf = memchr(start, '\n', c->rlen - c->rpos);
+
+		if (lf) {
+			c->rpos += (size_t)(lf - start) + 1;
+			return CONN_OK;
+		}
+		c->rpos = c->rlen;
+		enum conn_status st = fill(c);
+
+		if (st != CONN_OK)
+			return st;
+	}
+}
+
+size_t conn_pending(const struct conn *c)
+{
+	return c->rlen - c->rpos;
+}
+
+void conn_discard_input(struct conn *c)
+{
+	c->rpos = c->rlen = 0;
+}
+
+/* Send len bytes straight to the socket, waiting while it is full. */
+static int send_all(struct conn *c, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			c->out += (unsigned long long)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			int r = wait_fd(c->fd, POLLOUT, c->timeout_ms);
+
+			if (r > 0)
+				continue;
+			if (r == 0)
+				errno = ETIMEDOUT;
+		}
+		c->failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int conn_flush(struct conn *c)
+{
+	if (c->failed) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (c->wlen == 0)
+		return 0;
+	int r = send_all(c, c->wbuf, c->wlen);
+
+	c->wlen = 0;
+	return r;
+}
+
+int conn_write(struct conn *c, const void *data, size_t len)
+{
+	if (c->failed) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (len <= sizeof(c->wbuf) - c->wlen) {
+		memcpy(c->wbuf + c->wlen, data, len);
+		c->wlen += len;
+		return 0;
+	}
+	if (conn_flush(c) < 0)
+		return -1;
+	if (len < sizeof(c->wbuf)) {
+		memcpy(c->wbuf, data, len);
+		c->wlen = len;
+		return 0;
+	}
+	return send_all(c, data, len);
+}
+
+int conn_puts(struct conn *c, const char *s)
+{
+	return conn_write(c, s, strlen(s));
+}
+
+int conn_printf(struct conn *c, const char *fmt, ...)
+{
+	char line[POP3_RESP_MAX * 2];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	return conn_write(c, line, (size_t)n);
+}
+
+unsigned long long conn_bytes_out(const struct conn *c)
+{
+	return c->out;
+}
+
+unsigned long long conn_bytes_in(const struct conn *c)
+{
+	return c->in;
+}

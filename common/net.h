@@ -1,0 +1,28 @@
+/* Listening and connecting sockets, IPv4 and IPv6, through getaddrinfo. */
+#ifndef NET_H
+#define NET_H
+
+#include <stddef.h>
+
+/*
+ * Listen on host:port (host NULL: every address).  Appends up to max_fds sockets to
+ * fds, one per address found, and stores their count in *nfds_r.  Returns 0, or -1 with
+ * a one-line reason in err.
+ */
+int net_listen(const char *host, const char *port, int *fds, int max_fds, int *nfds_r,
+	       char *err, size_t errsize);
+
+/*
+ * Connect to host:port, trying every address in turn, each within timeout_ms.
+ * Returns the socket, or -1 with a one-line reason in err ("no such host", "connection refused").
+ */
+int net_connect(const char *host, const char *port, int timeout_ms, char *err, size_t errsize);
+
+/* "127.0.0.1:4321" or "[::1]:4321" for the peer (local: 0) or the local end (local: 1). */
+void net_addr_string(int fd, int local, char *buf, size_t size);
+/* The local port of a socket, or -1. */
+int net_local_port(int fd);
+/* Disable Nagle: replies go out at once, one write each. */
+void net_nodelay(int fd);
+
+#endif

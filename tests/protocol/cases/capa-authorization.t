@@ -1,0 +1,15 @@
+# CAPA before login lists the capabilities, one a line.
+Mailbox: basic
+
+S: +OK mailroom POP3 server ready
+C: CAPA
+S: +OK capability list follows
+S: USER
+S: TOP
+S: UIDL
+S: RESP-CODES
+S: PIPELINING
+S: IMPLEMENTATION mailroom-pop3d 1.0.0
+S: .
+C: QUIT
+S: +OK bye

@@ -1,0 +1,20 @@
+# CAPA is valid after login too, with the same list.
+Mailbox: basic
+
+S: +OK mailroom POP3 server ready
+C: USER bob
+S: +OK send PASS
+C: PASS secret
+S: +OK maildrop has 3 messages (278 octets)
+C: CAPA
+S: +OK capability list follows
+S: USER
+S: TOP
+S: UIDL
+S: RESP-CODES
+S: PIPELINING
+S: IMPLEMENTATION mailroom-pop3d 1.0.0
+S: .
+C: QUIT
+S: +OK bye, 0 messages deleted
+Closed

@@ -1,0 +1,16 @@
+# NOOP answers +OK and changes nothing.
+Mailbox: basic
+
+S: +OK mailroom POP3 server ready
+C: USER bob
+S: +OK send PASS
+C: PASS secret
+S: +OK maildrop has 3 messages (278 octets)
+C: NOOP
+S: +OK
+C: NOOP
+S: +OK
+C: STAT
+S: +OK 3 278
+C: QUIT
+S: +OK bye, 0 messages deleted

@@ -1,4 +1,5 @@
-# Builds ./server and ./client at the top, the unit tests under build/, and runs the suites.
+# Builds ./pop3d (the server; its sources are in server/, so the binary cannot be
+# called ./server) and ./client at the top, the unit tests under build/, and runs the suites.
 #   make                 both programs
 #   make test            build, then every test suite (tests/run)
 #   make SANITIZE=asan   AddressSanitizer + UBSan build (also: tsan)
@@ -44,16 +45,15 @@ CLIENT_LIBS := $(CURSES_LIBS) $(SSL_LIBS)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all server client test unit demo bench fuzz clean check-flags
-all: server client
+.PHONY: all server test unit demo bench fuzz clean check-flags
+all: pop3d client
 
-server: ./server
-client: ./client
+server: pop3d
 
-./server: $(SERVER_OBJ) $(COMMON_OBJ)
+pop3d: $(SERVER_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SERVER_LIBS)
 
-./client: $(CLIENT_OBJ) $(COMMON_OBJ)
+client: $(CLIENT_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(CLIENT_LIBS)
 
 # Objects depend on the flags they were built with, so switching SANITIZE rebuilds all.
@@ -106,7 +106,7 @@ fuzz:
 	@$(MAKE) -C tests/fuzz
 
 clean:
-	rm -rf $(B) ./server ./client
+	rm -rf $(B) ./pop3d ./client
 	-@$(MAKE) -C bench clean 2>/dev/null || true
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

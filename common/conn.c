@@ -185,7 +185,6 @@ static int send_all(struct conn *c, const char *p, size_t len)
 		if (n > 0) {
 			p += n;
 			len -= (size_t)n;
-			c->out += (unsigned long long)n;
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
@@ -224,6 +223,7 @@ int conn_write(struct conn *c, const void *data, size_t len)
 		errno = EPIPE;
 		return -1;
 	}
+	c->out += len;
 	if (len <= sizeof(c->wbuf) - c->wlen) {
 		memcpy(c->wbuf + c->wlen, data, len);
 		c->wlen += len;

@@ -43,7 +43,7 @@ int conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(prin
 /* Send everything buffered. */
 int conn_flush(struct conn *c);
 
-/* Octets written and read so far (for logs and progress). */
+/* Octets the program has written (buffered or sent) and received so far (for logs and progress). */
 unsigned long long conn_bytes_out(const struct conn *c);
 unsigned long long conn_bytes_in(const struct conn *c);
 

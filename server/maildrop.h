@@ -1,0 +1,78 @@
+/* The shared message index: one per mailbox folder, one mutex each, snapshots for sessions. */
+#ifndef MAILDROP_H
+#define MAILDROP_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+/*
+ * One message in the index.  Reference-counted: a session's snapshot keeps its
+ * messages alive after another session has deleted them.  name and gone change
+ * only under the maildrop's mutex; the other fields never change.
+ */
+struct msg {
+	char *name;		/* path under the folder: "msg1", "cur/1700000000.M1P2.host:2,S" */
+	char *key;		/* identity for UIDs: the name, or a Maildir base name without ":2," */
+	ino_t ino;
+	off_t size;		/* octets on disk */
+	struct timespec mtime;
+	uint64_t wire;		/* octets RETR sends before dot-stuffing */
+	uint32_t uid;
+	int refs;
+	int gone;		/* deleted, or no longer in the folder */
+	int seen;		/* found by the scan in progress */
+};
+
+struct maildrop {
+	char *path;
+	int maildir;
+	int refs;
+	pthread_mutex_t lock;
+	struct msg **msgs;	/* in mailbox order */
+	size_t count, cap;
+	uint32_t validity;	/* UID validity: changes only when the UID list is rebuilt */
+	uint32_t next_uid;
+	int scanned, rescan, uids_dirty;
+	struct timespec dir_mtime[2];
+};
+
+/* A session's fixed view: message numbers and sizes never change during a session. */
+struct snapshot {
+	struct msg **msgs;
+	size_t count;
+	uint64_t octets;
+};
+
+enum maildrop_err {
+	MAILDROP_GONE = 1,	/* the message was deleted by another session or by hand */
+	MAILDROP_CHANGED,	/* the file changed since the snapshot: sizes would lie */
+	MAILDROP_IO,		/* another failure; errno says which */
+};
+
+/* Open (or share) the index of a folder and scan it.  NULL with errno on failure. */
+struct maildrop *maildrop_open(const char *dir);
+/* Drop a reference; the last one frees the index. */
+void maildrop_release(struct maildrop *md);
+/* Rescan what changed, then take a snapshot.  0, or -1 with errno. */
+int maildrop_snapshot(struct maildrop *md, struct snapshot *snap_r);
+void maildrop_snapshot_free(struct maildrop *md, struct snapshot *snap);
+/* Open a message of a snapshot for reading; -1 with *why_r set on failure. */
+int maildrop_open_msg(struct maildrop *md, struct msg *m, int *fd_r, enum maildrop_err *why_r);
+/*
+ * Delete messages (UPDATE state): unlink each under the lock.  *deleted_r counts
+ * the files removed; a message already gone does not count and is no error.
+ * Returns 0, or -1 when some file could not be removed (it stays in the index).
+ */
+int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *deleted_r);
+/* The unique-id of a message: 16 hex digits, validity then number. */
+void maildrop_uid(const struct maildrop *md, const struct msg *m, char buf[17]);
+/* Totals of the index, for the start-up log. */
+void maildrop_totals(struct maildrop *md, size_t *count_r, uint64_t *octets_r);
+
+/* Natural order of names: digit runs compare as numbers ("msg2" < "msg10"). */
+int maildrop_name_cmp(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,254 @@
+/* A connection from greeting to close: line reading, the dispatcher, AUTHORIZATION state. */
+#include "session.h"
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Replies go through here: one status line, CRLF, and a trace line when asked for. */
+static enum cmd_result reply(struct session *s, const char *status, const char *fmt, va_list ap)
+{
+	char line[POP3_RESP_MAX];
+	int n = snprintf(line, sizeof(line), "%s", status);
+
+	if (*fmt) {
+		line[n++] = ' ';
+		vsnprintf(line + n, sizeof(line) - (size_t)n - 2, fmt, ap);
+		n = (int)strlen(line);
+		if (line[n - 1] == ' ')
+			line[--n] = '\0';
+	}
+	if (s->cfg->trace)
+		log_conn(s->id, s->peer, "S: %s", line);
+	line[n++] = '\r';
+	line[n++] = '\n';
+	if (conn_write(s->conn, line, (size_t)n) < 0)
+		return CMD_FAIL;
+	return status[0] == '+' ? CMD_OK : CMD_ERR;
+}
+
+enum cmd_result session_ok(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	enum cmd_result r = reply(s, "+OK", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+enum cmd_result session_err(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	enum cmd_result r = reply(s, "-ERR", fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* ---- AUTHORIZATION state (and commands valid in both) ---- */
+
+static enum cmd_result cmd_capa(struct session *s, struct cmd_args *a)
+{
+	static const char caps[] = "USER\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
+				   "IMPLEMENTATION " POP3_IMPLEMENTATION "\r\n.\r\n";
+
+	if (a->argc > 1)
+		return session_err(s, "CAPA takes no argument");
+	if (session_ok(s, "capability list follows") != CMD_OK)
+		return CMD_FAIL;
+	return conn_write(s->conn, caps, sizeof(caps) - 1) < 0 ? CMD_FAIL : CMD_OK;
+}
+
+static enum cmd_result cmd_user(struct session *s, struct cmd_args *a)
+{
+	s->have_user = 0;
+	if (a->argc < 2)
+		return session_err(s, "missing argument: USER name");
+	if (a->argc > 2 || a->more)
+		return session_err(s, "USER takes one name");
+	if (strlen(a->argv[1]) >= sizeof(s->user))
+		return session_err(s, "argument too long");
+	strcpy(s->user, a->argv[1]);
+	s->have_user = 1;
+	return session_ok(s, "send PASS");
+}
+
+static enum cmd_result cmd_pass(struct session *s, struct cmd_args *a)
+{
+	if (!s->have_user)
+		return session_err(s, "send USER first");
+	s->have_user = 0;
+	if (a->rest[0] == '\0')
+		return session_err(s, "missing argument: password");
+	/* No accounts yet: every password opens the one maildrop. */
+	return trans_begin(s);
+}
+
+static enum cmd_result cmd_quit_auth(struct session *s, struct cmd_args *a)
+{
+	(void)a;
+	s->end_reason = "quit";
+	session_ok(s, "bye");
+	return CMD_CLOSE;
+}
+
+static const struct {
+	const char *name;
+	enum cmd_result (*fn)(struct session *, struct cmd_args *);
+} auth_cmds[] = {
+	{ "USER", cmd_user },
+	{ "PASS", cmd_pass },
+	{ "QUIT", cmd_quit_auth },
+	{ "CAPA", cmd_capa },
+};
+
+static enum cmd_result (*auth_handler(const char *kw))(struct session *, struct cmd_args *)
+{
+	for (size_t i = 0; i < sizeof(auth_cmds) / sizeof(auth_cmds[0]); i++)
+		if (strcasecmp(kw, auth_cmds[i].name) == 0)
+			return auth_cmds[i].fn;
+	return NULL;
+}
+
+/* ---- the dispatcher ---- */
+
+static void split_args(char *line, struct cmd_args *a)
+{
+	char *p = line;
+
+	memset(a, 0, sizeof(*a));
+	a->rest = strchr(line, ' ');
+	a->rest = a->rest ? a->rest + 1 : line + strlen(line);
+	while (*p) {
+		while (*p == ' ')
+			*p++ = '\0';
+		if (*p == '\0')
+			break;
+		if (a->argc == 4) {
+			a->more = 1;
+			break;
+		}
+		a->argv[a->argc++] = p;
+		p += strcspn(p, " ");
+	}
+}
+
+static enum cmd_result dispatch(struct session *s, char *line)
+{
+	struct cmd_args a;
+	char rest_copy[POP3_CMD_MAX];
+
+	/* PASS keeps its spaces: the password is the rest of the line. */
+	snprintf(rest_copy, sizeof(rest_copy), "%s", strchr(line, ' ') ? strchr(line, ' ') + 1 : "");
+	split_args(line, &a);
+	if (a.argc == 0)
+		return session_err(s, "empty command");
+	a.rest = rest_copy;
+	if (strcasecmp(a.argv[0], "CAPA") == 0)
+		return cmd_capa(s, &a);
+	enum cmd_result (*fn)(struct session *, struct cmd_args *) =
+		s->state == STATE_AUTH ? auth_handler(a.argv[0]) : trans_handler(a.argv[0]);
+
+	if (fn != NULL)
+		return fn(s, &a);
+	if (auth_handler(a.argv[0]) != NULL || trans_handler(a.argv[0]) != NULL)
+		return session_err(s, "command not valid in this state");
+	return session_err(s, "unknown command");
+}
+
+static void trace_command(struct session *s, const char *line)
+{
+	if (strncasecmp(line, "PASS ", 5) == 0)
+		log_conn(s->id, s->peer, "C: %.5s****", line);
+	else
+		log_conn(s->id, s->peer, "C: %s", line);
+}
+
+/* Read one command line: CMD_OK, CMD_ERR for a line too long, CMD_FAIL to end (reason set). */
+static enum cmd_result read_command(struct session *s, char *buf, size_t size, size_t *len_r)
+{
+	if (conn_pending(s->conn) == 0 && conn_flush(s->conn) < 0) {
+		s->end_reason = "client closed";
+		return CMD_FAIL;
+	}
+	switch (conn_read_line(s->conn, buf, size, len_r)) {
+	case CONN_OK:
+		return CMD_OK;
+	case CONN_LONG:
+		if (conn_skip_line(s->conn) != CONN_OK) {
+			s->end_reason = "client closed";
+			return CMD_FAIL;
+		}
+		return CMD_ERR;
+	case CONN_TIMEOUT:
+		s->end_reason = "timeout";
+		session_err(s, "autologout: idle for too long");
+		return CMD_FAIL;
+	case CONN_EOF:
+	case CONN_ERROR:
+		break;
+	}
+	s->end_reason = server_stopping() ? "shutdown" : "client closed";
+	return CMD_FAIL;
+}
+
+/* Read, check and run one command. */
+static enum cmd_result step(struct session *s)
+{
+	char line[POP3_CMD_MAX - 1];
+	size_t len;
+	enum cmd_result r = read_command(s, line, sizeof(line), &len);
+
+	if (r == CMD_FAIL)
+		return r;
+	if (server_stopping()) {
+		s->end_reason = "shutdown";
+		return CMD_FAIL;
+	}
+	if (r == CMD_ERR)
+		return session_err(s, "line too long");
+	if (memchr(line, '\0', len) != NULL)
+		return session_err(s, "NUL byte in command");
+	if (s->cfg->trace)
+		trace_command(s, line);
+	return dispatch(s, line);
+}
+
+void session_run(struct session *s)
+{
+	log_conn(s->id, s->peer, "connect");
+	s->state = STATE_AUTH;
+	s->end_reason = "client closed";
+	if (session_ok(s, "mailroom POP3 server ready") != CMD_OK)
+		goto out;
+	for (;;) {
+		enum cmd_result r = step(s);
+
+		if (r == CMD_CLOSE || r == CMD_FAIL)
+			break;
+		if (r == CMD_OK) {
+			s->bad = 0;
+			continue;
+		}
+		if (++s->bad >= POP3_MAX_BAD_COMMANDS) {
+			session_err(s, "too many bad commands, closing connection");
+			s->end_reason = "too many errors";
+			break;
+		}
+	}
+out:
+	conn_flush(s->conn);
+	log_conn(s->id, s->peer, "disconnect: %s", s->end_reason);
+}
+
+void session_free(struct session *s)
+{
+	trans_end(s);
+	conn_free(s->conn);
+	free(s);
+}

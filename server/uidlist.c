@@ -145,13 +145,20 @@ int uidlist_load(const char *dir, struct uid_table *t)
 	t->next_uid = (uint32_t)next;
 	ret = read_records(f, t);
 out:
-	fclose(f);
 	if (ret < 0) {
+		/*
+		 * Every validity this list ever held was chosen no later than its last
+		 * write, so one past that time cannot repeat any of them.
+		 */
+		struct stat st;
 		uint32_t old = t->validity;
 
+		if (fstat(fileno(f), &st) == 0 && (uint32_t)st.st_mtime > old)
+			old = (uint32_t)st.st_mtime;
 		uidlist_free(t);
 		t->validity = old;
 	}
+	fclose(f);
 	return ret;
 }
 

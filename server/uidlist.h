@@ -29,8 +29,8 @@ struct uid_table {
 
 /*
  * Read DIR/.pop3-uidlist into t.  Returns 0 when loaded; 1 when the file is missing;
- * -1 when it is corrupt or unreadable: then t is empty, and t->validity holds the old
- * validity when it could be read (0 otherwise), so a rebuilt list can differ from it.
+ * -1 when it is corrupt or unreadable: then t is empty, and t->validity holds a value
+ * no lower than any validity the list held, so a rebuilt list can choose a greater one.
  */
 int uidlist_load(const char *dir, struct uid_table *t);
 void uidlist_free(struct uid_table *t);

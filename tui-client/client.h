@@ -1,0 +1,16 @@
+/* What the client's parts share: the options of one run. */
+#ifndef CLIENT_H
+#define CLIENT_H
+
+#define CLIENT_VERSION "1.0.0"
+/* Seconds to wait for the server before calling the connection dead. */
+#define CLIENT_TIMEOUT 60
+
+struct client_opts {
+	const char *host, *port, *user;
+	const char *password;	/* NULL: log in by hand (line mode) */
+	const char *save_dir;
+	int line;
+};
+
+#endif

@@ -1,0 +1,202 @@
+/* The client's entry point: options, password, connection, then the screen or the line mode. */
+#include "client.h"
+#include "linemode.h"
+#include "pop3client.h"
+#include "ui.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#define PASSWORD_MAX 256
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: client [options] HOST [PORT]\n"
+		"Read a POP3 mailbox: full screen on a terminal, a pop3> prompt otherwise.\n"
+		"  -u, --user NAME           log in as NAME (default: your login name)\n"
+		"      --password-file FILE  read the password from the first line of FILE\n"
+		"                            (else $POP3_PASSWORD, else asked on the terminal)\n"
+		"  -o, --save-dir DIR        where retrieved messages go (default ./retrieved)\n"
+		"      --line                line mode even on a terminal\n"
+		"  -h, --help                this text\n"
+		"  -V, --version             the version\n"
+		"PORT defaults to %d.\n",
+		POP3_DEFAULT_PORT);
+}
+
+/* The login name of the user running us. */
+static const char *login_name(void)
+{
+	const char *u = getenv("USER");
+	struct passwd *pw;
+
+	if (u != NULL && *u != '\0')
+		return u;
+	pw = getpwuid(getuid());
+	return pw ? pw->pw_name : "user";
+}
+
+/* Cut a line end off s in place. */
+static void chomp(char *s)
+{
+	s[strcspn(s, "\r\n")] = '\0';
+}
+
+/* The first line of a file; 0 or -1. */
+static int read_password_file(const char *path, char *pw, size_t size)
+{
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL)
+		return -1;
+	if (fgets(pw, (int)size, f) == NULL)
+		pw[0] = '\0';
+	fclose(f);
+	chomp(pw);
+	return 0;
+}
+
+/* Ask for the password on the terminal without echo; 0, or -1 when there is no terminal. */
+static int ask_password(const char *user, const char *host, char *pw, size_t size)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	FILE *tty;
+	int ret = -1;
+
+	if (fd < 0 || (tty = fdopen(fd, "r+")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	fprintf(tty, "Password for %s@%s: ", user, host);
+	fflush(tty);
+	if (tcgetattr(fd, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+		if (fgets(pw, (int)size, tty) != NULL)
+			ret = 0;
+		tcsetattr(fd, TCSAFLUSH, &old);
+	}
+	fputc('\n', tty);
+	fclose(tty);
+	chomp(pw);
+	return ret;
+}
+
+enum { OPT_LINE = 256, OPT_PASSWORD_FILE };
+
+/* Parse the command line into o; exits on --help, --version and errors. */
+static void parse_options(int argc, char **argv, struct client_opts *o, const char **pwfile_r)
+{
+	static const struct option longopts[] = {
+		{ "user", required_argument, NULL, 'u' },
+		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
+		{ "save-dir", required_argument, NULL, 'o' },
+		{ "line", no_argument, NULL, OPT_LINE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, "u:o:hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'u': o->user = optarg; break;
+		case 'o': o->save_dir = optarg; break;
+		case OPT_PASSWORD_FILE: *pwfile_r = optarg; break;
+		case OPT_LINE: o->line = 1; break;
+		case 'h': usage(stdout); exit(0);
+		case 'V': printf("client %s\n", CLIENT_VERSION); exit(0);
+		default: usage(stderr); exit(1);
+		}
+	}
+	if (optind >= argc || argc - optind > 2) {
+		usage(stderr);
+		exit(1);
+	}
+	o->host = argv[optind];
+	if (optind + 1 < argc)
+		o->port = argv[optind + 1];
+}
+
+/*
+ * Find the password: the file, the environment, or the terminal.  In line mode with
+ * none of them the user logs in by hand, so o->password stays NULL.
+ */
+static int find_password(struct client_opts *o, const char *pwfile, char *pw, size_t size)
+{
+	const char *env = getenv("POP3_PASSWORD");
+
+	if (pwfile != NULL) {
+		if (read_password_file(pwfile, pw, size) < 0) {
+			fprintf(stderr, "client: %s: %s\n", pwfile, strerror(errno));
+			return -1;
+		}
+		o->password = pw;
+	} else if (env != NULL) {
+		o->password = env;
+	} else if (!o->line || isatty(STDIN_FILENO)) {
+		if (ask_password(o->user, o->host, pw, size) < 0) {
+			if (o->line)
+				return 0;
+			fprintf(stderr, "client: no password: set POP3_PASSWORD or use --password-file\n");
+			return -1;
+		}
+		o->password = pw;
+	}
+	return 0;
+}
+
+/* CAPA and, with a password, USER/PASS; 0 or -1 after saying why on stderr. */
+static int start_session(const struct client_opts *o, struct pop3c *pc)
+{
+	if (pop3c_capa(pc) == POP3C_FAIL || (o->password && pop3c_login(pc, o->user, o->password) != POP3C_OK)) {
+		fprintf(stderr, "client: %s: login failed: %s\n", o->host, pop3c_error(pc));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct client_opts o = { .port = NULL, .save_dir = "retrieved" };
+	const char *pwfile = NULL;
+	char pw[PASSWORD_MAX] = "", err[512], port[16];
+	struct pop3c *pc = NULL;
+	int status = 1;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+	parse_options(argc, argv, &o, &pwfile);
+	if (o.port == NULL) {
+		snprintf(port, sizeof(port), "%d", POP3_DEFAULT_PORT);
+		o.port = port;
+	}
+	if (o.user == NULL)
+		o.user = login_name();
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		o.line = 1;
+	if (pop3c_connect(o.host, o.port, CLIENT_TIMEOUT, &pc, err, sizeof(err)) < 0) {
+		fprintf(stderr, "client: %s\n", err);
+		return 1;
+	}
+	if (find_password(&o, pwfile, pw, sizeof(pw)) < 0 || start_session(&o, pc) < 0)
+		goto out;
+	status = o.line ? linemode_run(&o, pc, stdin, stdout) : ui_run(&o, pc);
+out:
+	memset(pw, 0, sizeof(pw));
+	pop3c_close(pc);
+	return status;
+}

@@ -1,0 +1,598 @@
+/* The POP3 protocol client: commands, status lines and multi-line replies over common/conn. */
+#include "pop3client.h"
+
+#include "conn.h"
+#include "net.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* A status line longer than this is cut; RFC 2449 allows 512 octets. */
+#define REPLY_MAX 1024
+/* Payload lines are read in chunks of this size; longer lines arrive as CONN_LONG parts. */
+#define CHUNK 4096
+/* How many TOP commands go out in one pipelined batch. */
+#define PIPELINE_BATCH 32
+
+struct pop3c {
+	struct conn *conn;
+	int dead, ended;
+	int pipelining, uidl;
+	char reply[REPLY_MAX];
+	char error[REPLY_MAX];
+	char chunk[CHUNK];
+};
+
+int pop3c_buf_append(struct pop3c_buf *b, const char *data, size_t len)
+{
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+
+		while (cap < b->len + len + 1)
+			cap *= 2;
+		char *p = realloc(b->data, cap);
+
+		if (p == NULL)
+			return -1;
+		b->data = p;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+void pop3c_buf_free(struct pop3c_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Mark the connection dead with a reason; always returns POP3C_FAIL. */
+static int fail(struct pop3c *c, const char *why)
+{
+	if (!c->dead)
+		snprintf(c->error, sizeof(c->error), "%.1000s", why);
+	c->dead = 1;
+	return POP3C_FAIL;
+}
+
+static int fail_status(struct pop3c *c, enum conn_status st)
+{
+	switch (st) {
+	case CONN_EOF:
+		return fail(c, "connection closed by the server");
+	case CONN_TIMEOUT:
+		return fail(c, "the server did not answer in time");
+	case CONN_ERROR: {
+		char why[128];
+
+		snprintf(why, sizeof(why), "connection failed: %s", strerror(errno));
+		return fail(c, why);
+	}
+	default:
+		return fail(c, "protocol error");
+	}
+}
+
+/* Send one command line and flush it. */
+static int send_cmd(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int send_cmd(struct pop3c *c, const char *fmt, ...)
+{
+	char line[POP3_CMD_MAX + 1];
+	va_list ap;
+
+	if (c->dead)
+		return POP3C_FAIL;
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	va_end(ap);
+
+	if (n < 0 || (size_t)n >= sizeof(line) - 2) {
+		snprintf(c->error, sizeof(c->error), "command too long");
+		return POP3C_ERR;
+	}
+	if (conn_printf(c->conn, "%s\r\n", line) < 0)
+		return fail(c, "connection failed while sending");
+	return POP3C_OK;
+}
+
+static int flush(struct pop3c *c)
+{
+	if (conn_flush(c->conn) < 0)
+		return fail(c, errno == EPIPE ? "connection closed by the server" : "connection failed while sending");
+	return POP3C_OK;
+}
+
+/* Read a status line into c->reply: POP3C_OK for +OK, POP3C_ERR for -ERR. */
+static int read_status(struct pop3c *c)
+{
+	size_t len;
+	enum conn_status st = conn_read_line(c->conn, c->reply, sizeof(c->reply), &len);
+
+	if (st == CONN_LONG)
+		st = conn_skip_line(c->conn);
+	if (st != CONN_OK)
+		return fail_status(c, st);
+	for (size_t i = 0; i < len; i++)
+		if (c->reply[i] == '\0')
+			c->reply[i] = ' ';
+	int s = pop3_status(c->reply);
+
+	if (s > 0)
+		return POP3C_OK;
+	if (s < 0) {
+		snprintf(c->error, sizeof(c->error), "%s", c->reply);
+		return POP3C_ERR;
+	}
+	return fail(c, "the server's reply is not POP3");
+}
+
+/*
+ * Read a multi-line payload up to the lone ".", un-stuffing, appending each line
+ * to out (if not NULL) followed by eol.
+ */
+static int read_multi(struct pop3c *c, struct pop3c_buf *out, const char *eol,
+		      pop3c_progress_fn progress, void *arg)
+{
+	int bol = 1, oom = 0;
+	unsigned long long done = 0;
+
+	for (;;) {
+		size_t len;
+		enum conn_status st = conn_read_line(c->conn, c->chunk, sizeof(c->chunk), &len);
+
+		if (st != CONN_OK && st != CONN_LONG)
+			return fail_status(c, st);
+		const char *data = c->chunk;
+		size_t dlen = len;
+
+		if (bol && pop3_unstuff(c->chunk, len, &data, &dlen) && st == CONN_OK)
+			break;
+		if (out && !oom && pop3c_buf_append(out, data, dlen) < 0)
+			oom = 1;
+		done += dlen;
+		bol = st == CONN_OK;
+		if (bol) {
+			if (out && !oom && pop3c_buf_append(out, eol, strlen(eol)) < 0)
+				oom = 1;
+			done += strlen(eol);
+			if (progress)
+				progress(done, arg);
+		}
+	}
+	if (oom) {
+		snprintf(c->error, sizeof(c->error), "out of memory");
+		return POP3C_ERR;
+	}
+	return POP3C_OK;
+}
+
+/* One command with a single-line reply. */
+static int simple(struct pop3c *c, const char *cmd)
+{
+	int r = send_cmd(c, "%s", cmd);
+
+	if (r == POP3C_OK)
+		r = flush(c);
+	return r == POP3C_OK ? read_status(c) : r;
+}
+
+static int greeting(struct pop3c *c, char *err, size_t errsize)
+{
+	int r = read_status(c);
+
+	if (r != POP3C_OK) {
+		snprintf(err, errsize, "%s", r == POP3C_ERR ? c->reply : c->error);
+		return -1;
+	}
+	return 0;
+}
+
+int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t errsize)
+{
+	struct pop3c *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->conn = conn_new(fd, timeout_s)) == NULL) {
+		free(c);
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	if (greeting(c, err, errsize) < 0) {
+		pop3c_close(c);
+		return -1;
+	}
+	*c_r = c;
+	return 0;
+}
+
+int pop3c_connect(const char *host, const char *port, int timeout_s, struct pop3c **c_r,
+		  char *err, size_t errsize)
+{
+	int fd = net_connect(host, port, timeout_s * 1000, err, errsize);
+
+	if (fd < 0)
+		return -1;
+	net_nodelay(fd);
+	return pop3c_open_fd(fd, timeout_s, c_r, err, errsize);
+}
+
+void pop3c_close(struct pop3c *c)
+{
+	if (c == NULL)
+		return;
+	conn_free(c->conn);
+	free(c);
+}
+
+const char *pop3c_reply(const struct pop3c *c)
+{
+	return c->reply;
+}
+
+const char *pop3c_error(const struct pop3c *c)
+{
+	return c->error;
+}
+
+int pop3c_dead(const struct pop3c *c)
+{
+	return c->dead;
+}
+
+int pop3c_ended(const struct pop3c *c)
+{
+	return c->ended;
+}
+
+int pop3c_has_pipelining(const struct pop3c *c)
+{
+	return c->pipelining;
+}
+
+int pop3c_has_uidl(const struct pop3c *c)
+{
+	return c->uidl;
+}
+
+/* Note one capability line. */
+static void capa_line(struct pop3c *c, const char *line)
+{
+	if (strncasecmp(line, "PIPELINING", 10) == 0)
+		c->pipelining = 1;
+	else if (strncasecmp(line, "UIDL", 4) == 0)
+		c->uidl = 1;
+}
+
+int pop3c_capa(struct pop3c *c)
+{
+	struct pop3c_buf b = { 0 };
+	int r = simple(c, "CAPA");
+
+	if (r == POP3C_OK)
+		r = read_multi(c, &b, "\n", NULL, NULL);
+	if (r == POP3C_OK && b.data != NULL) {
+		for (char *save = NULL, *l = strtok_r(b.data, "\n", &save);
+		     l != NULL; l = strtok_r(NULL, "\n", &save))
+			capa_line(c, l);
+	}
+	pop3c_buf_free(&b);
+	return r;
+}
+
+int pop3c_login(struct pop3c *c, const char *user, const char *pass)
+{
+	int r = send_cmd(c, "USER %s", user);
+
+	if (r == POP3C_OK)
+		r = flush(c);
+	if (r == POP3C_OK)
+		r = read_status(c);
+	if (r != POP3C_OK)
+		return r;
+	r = send_cmd(c, "PASS %s", pass);
+	if (r == POP3C_OK)
+		r = flush(c);
+	return r == POP3C_OK ? read_status(c) : r;
+}
+
+int pop3c_stat(struct pop3c *c, unsigned *count_r, unsigned long long *size_r)
+{
+	int r = simple(c, "STAT");
+
+	if (r != POP3C_OK)
+		return r;
+	if (sscanf(c->reply + 3, "%u %llu", count_r, size_r) != 2)
+		return fail(c, "the server's STAT reply has no counts");
+	return POP3C_OK;
+}
+
+/* Parse the "n rest" lines of a LIST or UIDL payload, calling fn for each. */
+static int each_line(char *data, int (*fn)(void *, unsigned, const char *), void *arg)
+{
+	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l != NULL;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *end;
+		unsigned long n = strtoul(l, &end, 10);
+
+		if (end == l || n == 0 || n > 0xffffffffUL)
+			continue;
+		while (*end == ' ')
+			end++;
+		if (fn(arg, (unsigned)n, end) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+struct list_acc {
+	struct pop3c_entry *v;
+	size_t n, cap;
+};
+
+static int list_add(void *arg, unsigned num, const char *rest)
+{
+	struct list_acc *a = arg;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		struct pop3c_entry *v = realloc(a->v, cap * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		a->v = v;
+		a->cap = cap;
+	}
+	a->v[a->n].num = num;
+	a->v[a->n].size = strtoull(rest, NULL, 10);
+	a->v[a->n].uid[0] = '\0';
+	a->n++;
+	return 0;
+}
+
+int pop3c_list(struct pop3c *c, struct pop3c_entry **v_r, size_t *n_r)
+{
+	struct pop3c_buf b = { 0 };
+	struct list_acc a = { 0 };
+	int r = simple(c, "LIST");
+
+	if (r == POP3C_OK)
+		r = read_multi(c, &b, "\n", NULL, NULL);
+	if (r == POP3C_OK && b.data && each_line(b.data, list_add, &a) < 0) {
+		snprintf(c->error, sizeof(c->error), "out of memory");
+		r = POP3C_ERR;
+	}
+	pop3c_buf_free(&b);
+	if (r != POP3C_OK) {
+		free(a.v);
+		return r;
+	}
+	*v_r = a.v;
+	*n_r = a.n;
+	return POP3C_OK;
+}
+
+/* Copy a unique-id, stopping at the first character that is not 0x21..0x7e. */
+static void copy_uid(char *dst, const char *src)
+{
+	size_t i = 0;
+
+	while (i < POP3_UID_MAX && src[i] > 0x20 && src[i] < 0x7f) {
+		dst[i] = src[i];
+		i++;
+	}
+	dst[i] = '\0';
+}
+
+struct uidl_acc {
+	struct pop3c_entry *v;
+	size_t n;
+};
+
+static int uidl_add(void *arg, unsigned num, const char *rest)
+{
+	struct uidl_acc *a = arg;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (a->v[i].num == num) {
+			copy_uid(a->v[i].uid, rest);
+			break;
+		}
+	return 0;
+}
+
+int pop3c_uidl(struct pop3c *c, struct pop3c_entry *v, size_t n)
+{
+	struct pop3c_buf b = { 0 };
+	struct uidl_acc a = { v, n };
+	int r = simple(c, "UIDL");
+
+	if (r == POP3C_OK)
+		r = read_multi(c, &b, "\n", NULL, NULL);
+	if (r == POP3C_OK && b.data)
+		each_line(b.data, uidl_add, &a);
+	pop3c_buf_free(&b);
+	return r;
+}
+
+int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
+{
+	char cmd[32];
+	const char *p;
+
+	snprintf(cmd, sizeof(cmd), "UIDL %u", num);
+	int r = simple(c, cmd);
+
+	if (r != POP3C_OK)
+		return r;
+	/* "+OK n uid": skip the status word and the number. */
+	p = c->reply + 3;
+	while (*p == ' ')
+		p++;
+	while (isdigit((unsigned char)*p))
+		p++;
+	while (*p == ' ')
+		p++;
+	copy_uid(uid, p);
+	return POP3C_OK;
+}
+
+int pop3c_top(struct pop3c *c, unsigned num, unsigned lines, struct pop3c_buf *out)
+{
+	char cmd[48];
+
+	snprintf(cmd, sizeof(cmd), "TOP %u %u", num, lines);
+	int r = simple(c, cmd);
+
+	return r == POP3C_OK ? read_multi(c, out, "\r\n", NULL, NULL) : r;
+}
+
+/* Read the replies to count TOP commands already sent. */
+static int top_replies(struct pop3c *c, size_t count, struct pop3c_buf *outs, int *res)
+{
+	for (size_t i = 0; i < count; i++) {
+		res[i] = read_status(c);
+		if (res[i] == POP3C_OK)
+			res[i] = read_multi(c, &outs[i], "\r\n", NULL, NULL);
+		if (res[i] == POP3C_FAIL)
+			return POP3C_FAIL;
+	}
+	return POP3C_OK;
+}
+
+int pop3c_top_many(struct pop3c *c, const unsigned *nums, size_t count, unsigned lines,
+		   struct pop3c_buf *outs, int *res)
+{
+	size_t batch = c->pipelining ? PIPELINE_BATCH : 1;
+
+	for (size_t i = 0; i < count; i += batch) {
+		size_t k = count - i < batch ? count - i : batch;
+
+		for (size_t j = 0; j < k; j++)
+			if (send_cmd(c, "TOP %u %u", nums[i + j], lines) == POP3C_FAIL)
+				return POP3C_FAIL;
+		if (flush(c) != POP3C_OK || top_replies(c, k, outs + i, res + i) != POP3C_OK)
+			return POP3C_FAIL;
+	}
+	return POP3C_OK;
+}
+
+int pop3c_retr(struct pop3c *c, unsigned num, struct pop3c_buf *out, pop3c_progress_fn progress,
+	       void *arg)
+{
+	char cmd[32];
+
+	snprintf(cmd, sizeof(cmd), "RETR %u", num);
+	int r = simple(c, cmd);
+
+	return r == POP3C_OK ? read_multi(c, out, "\r\n", progress, arg) : r;
+}
+
+int pop3c_dele(struct pop3c *c, unsigned num)
+{
+	char cmd[32];
+
+	snprintf(cmd, sizeof(cmd), "DELE %u", num);
+	return simple(c, cmd);
+}
+
+int pop3c_rset(struct pop3c *c)
+{
+	return simple(c, "RSET");
+}
+
+int pop3c_noop(struct pop3c *c)
+{
+	return simple(c, "NOOP");
+}
+
+int pop3c_quit(struct pop3c *c)
+{
+	int r = simple(c, "QUIT");
+
+	if (r != POP3C_FAIL) {
+		snprintf(c->error, sizeof(c->error), "the session has ended");
+		c->dead = c->ended = 1;
+	}
+	return r;
+}
+
+void pop3c_command_name(const char *line, char *name)
+{
+	size_t i = 0;
+
+	while (*line == ' ')
+		line++;
+	while (i < 7 && line[i] && line[i] != ' ') {
+		name[i] = (char)toupper((unsigned char)line[i]);
+		i++;
+	}
+	name[i] = '\0';
+}
+
+/* Whether the reply to this command line is multi-line when it is +OK. */
+static int is_multi(const char *line)
+{
+	char name[8];
+	const char *p = line;
+
+	pop3c_command_name(line, name);
+	while (*p == ' ')
+		p++;
+	p += strlen(name);
+	while (*p == ' ')
+		p++;
+	if (strcmp(name, "CAPA") == 0 || strcmp(name, "RETR") == 0 || strcmp(name, "TOP") == 0)
+		return 1;
+	if (strcmp(name, "LIST") == 0 || strcmp(name, "UIDL") == 0)
+		return *p == '\0';
+	return 0;
+}
+
+int pop3c_raw(struct pop3c *c, const char *line, struct pop3c_buf *out, int *multi_r)
+{
+	char name[8];
+	int r = simple(c, line);
+
+	*multi_r = 0;
+	if (r == POP3C_OK && is_multi(line)) {
+		*multi_r = 1;
+		r = read_multi(c, out, "\n", NULL, NULL);
+	}
+	pop3c_command_name(line, name);
+	if (r != POP3C_FAIL && strcmp(name, "QUIT") == 0) {
+		snprintf(c->error, sizeof(c->error), "the session has ended");
+		c->dead = c->ended = 1;
+	}
+	return r;
+}
+
+int pop3c_check_closed(struct pop3c *c)
+{
+	struct pollfd p = { .fd = conn_fd(c->conn), .events = POLLIN };
+	size_t len;
+
+	if (c->dead)
+		return 1;
+	if (conn_pending(c->conn) == 0 && poll(&p, 1, 0) <= 0)
+		return 0;
+	enum conn_status st = conn_read_line(c->conn, c->reply, sizeof(c->reply), &len);
+
+	if (st == CONN_OK || st == CONN_LONG) {
+		/* An unsolicited line is the server saying goodbye (autologout). */
+		char why[REPLY_MAX + 32];
+
+		snprintf(why, sizeof(why), "the server closed the session: %.*s", (int)len, c->reply);
+		return fail(c, why), 1;
+	}
+	fail_status(c, st);
+	return 1;
+}

@@ -1,0 +1,144 @@
+/* Saving a retrieved message atomically into the save folder, once. */
+#include "save.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Room for a path: the folder, a name from a 70-character UID escaped 3 to 1, a suffix. */
+#define PATH_ROOM 4096
+
+void save_name(const char *uid, unsigned num, char *name, size_t size)
+{
+	size_t o = 0;
+
+	if (uid == NULL || uid[0] == '\0') {
+		snprintf(name, size, "msg-%u.eml", num);
+		return;
+	}
+	for (const unsigned char *p = (const unsigned char *)uid; *p && o + 8 < size; p++) {
+		int keep = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			   (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+			   (*p == '.' && p != (const unsigned char *)uid);
+
+		if (keep)
+			name[o++] = (char)*p;
+		else
+			o += (size_t)snprintf(name + o, size - o, "%%%02X", *p);
+	}
+	snprintf(name + o, size - o, ".eml");
+}
+
+int save_exists(const char *dir, const char *name)
+{
+	char path[PATH_ROOM];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return lstat(path, &st) == 0;
+}
+
+/* Write all of data to fd; 0 or -1 with errno. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Create the save folder when it is missing; the parent must exist. */
+static int ensure_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST) {
+		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		errno = ENOTDIR;
+	}
+	return -1;
+}
+
+/* Put tmp in place as path without replacing anything; 1 if path existed, 0, or -1. */
+static int place(const char *tmp, const char *path)
+{
+	if (link(tmp, path) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return 1;
+	/* A file system without hard links: rename, after checking (a race here only
+	   replaces one copy of a message with an identical one). */
+	if (access(path, F_OK) == 0)
+		return 1;
+	if (rename(tmp, path) == 0)
+		return 0;
+	return -1;
+}
+
+/* fsync the folder so the new name survives a crash. */
+static void sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
+int save_message(const char *dir, const char *name, const char *data, size_t len, int *existed_r,
+		 char *err, size_t errsize)
+{
+	char tmp[PATH_ROOM], path[PATH_ROOM];
+	const char *what = "cannot create the save folder";
+	int fd = -1, ret = -1, placed;
+
+	*existed_r = 0;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(tmp, sizeof(tmp), "%s/.tmp.%ld.%s", dir, (long)getpid(), name);
+	if (ensure_dir(dir) < 0)
+		goto out;
+	what = "cannot create a file";
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto out;
+	what = "write failed";
+	if (write_all(fd, data, len) < 0)
+		goto out;
+	what = "fsync failed";
+	if (fsync(fd) < 0)
+		goto out;
+	what = "close failed";
+	if (close(fd) < 0) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	what = "cannot put the file in place";
+	placed = place(tmp, path);
+	if (placed < 0)
+		goto out;
+	*existed_r = placed;
+	sync_dir(dir);
+	ret = 0;
+out:
+	if (ret < 0)
+		snprintf(err, errsize, "%s: %s: %s", path, what, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	/* The temporary name goes in every case: after link it is a second name, after a
+	   failure a partial file. */
+	unlink(tmp);
+	return ret;
+}

@@ -1,0 +1,25 @@
+/* Saving a retrieved message: temporary file with O_EXCL, write, fsync, rename; never a second copy. */
+#ifndef SAVE_H
+#define SAVE_H
+
+#include <stddef.h>
+
+/*
+ * The file name for a message: the UIDL made safe (letters, digits, '-', '_', '.'
+ * kept, everything else as %XX) plus ".eml", or "msg-N.eml" when uid is empty.
+ */
+void save_name(const char *uid, unsigned num, char *name, size_t size);
+
+/* 1 when dir/name already exists, else 0. */
+int save_exists(const char *dir, const char *name);
+
+/*
+ * Write data to dir/name (creating dir if missing): a temporary file opened with
+ * O_EXCL, every write checked, fsync, then linked into place, so no reader ever sees
+ * half a message and an existing copy is never replaced (*existed_r = 1 then).
+ * Returns 0, or -1 with the reason in err and no file left behind.
+ */
+int save_message(const char *dir, const char *name, const char *data, size_t len, int *existed_r,
+		 char *err, size_t errsize);
+
+#endif

@@ -1,0 +1,175 @@
+/* The full-screen interface: the state all views share, and what each view file offers. */
+#ifndef UI_H
+#define UI_H
+
+#include <stddef.h>
+#include <wchar.h>
+
+#include "client.h"
+#include "pop3client.h"
+
+/* The screen's views; bindings name the views they work in as a mask. */
+enum ui_view {
+	UI_LIST = 1,
+	UI_PAGER = 2,
+	UI_RAW = 4,
+	UI_HELP = 8,
+};
+
+/* Colour roles; without colours (or with NO_COLOR) each maps to a plain attribute. */
+enum ui_role {
+	UI_NORMAL,
+	UI_TITLE,
+	UI_SELECTED,
+	UI_DELETED,
+	UI_ERROR,
+	UI_HINT,
+	UI_HEADER,
+	UI_ROLES,
+};
+
+/* A list of malloc'd UTF-8 lines. */
+struct ui_lines {
+	char **v;
+	size_t n, cap;
+};
+
+/* One message as the list shows it. */
+struct ui_msg {
+	struct pop3c_entry e;
+	int deleted, saved;
+	int loaded;			/* 1 headers fetched, -1 TOP failed, 0 not yet */
+	char *from, *subject, *date;	/* decoded and sanitised */
+};
+
+#define UI_INPUT_MAX 250
+#define UI_HISTORY 50
+
+struct ui {
+	const struct client_opts *o;
+	struct pop3c *pc;
+	struct ui_msg *msgs;
+	size_t n;
+	unsigned stat_count;
+	unsigned long long stat_size;
+	enum ui_view view, back;	/* back: where q returns from help */
+	int rows, cols;
+	int list_y, list_h, prev_y, prev_h;	/* layout, from ui_layout() */
+	size_t sel, top;
+	/* The preview pane: lines for message preview_for (valid when preview_ok). */
+	struct ui_lines preview;
+	size_t preview_for;
+	int preview_ok, preview_w;
+	/* The pager: one retrieved message, its lines at width pager_w. */
+	struct pop3c_buf pager_src;
+	struct ui_lines pager;
+	size_t pager_msg, pager_off;
+	int pager_raw, pager_w;
+	/* The raw console: transcript, input line, history. */
+	struct ui_lines raw;
+	size_t raw_off;		/* lines scrolled back from the end */
+	wchar_t input[UI_INPUT_MAX + 1];
+	size_t input_len;
+	char *history[UI_HISTORY];
+	size_t nhistory, hist_pos;
+	size_t help_off;
+	char search[128];
+	char status[600];
+	int status_err;
+	int quit;		/* leave the loop; exit_status and exit_msg say how */
+	int exit_status;
+	char exit_msg[700];
+};
+
+/* ui.c */
+int ui_run(const struct client_opts *o, struct pop3c *pc);
+void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* After a POP3C_FAIL: leave the screen with a clear message; nothing is deleted. */
+void ui_connection_lost(struct ui *ui);
+/* Ask a yes/no question on the bottom line; 1 for yes. */
+int ui_confirm(struct ui *ui, const char *question);
+/* Read a line on the bottom line into buf (UTF-8); 0, or -1 when cancelled with Esc. */
+int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
+/* Progress of a long RETR on the status line; done/total octets. */
+void ui_progress(struct ui *ui, unsigned num, unsigned long long done, unsigned long long total);
+/* The hint line's text for a view, made from the key table. */
+void ui_hint_text(enum ui_view view, char *buf, size_t size);
+int ui_attr(enum ui_role role);
+
+/* ui_text.c: width-aware drawing of untrusted text. */
+/* Draw UTF-8 text at y,x within width columns, controls shown as '?', padded with blanks. */
+void ui_text_put(int y, int x, int width, const char *s, int attr);
+/* Display width of UTF-8 text, controls counted as they are drawn. */
+int ui_text_width(const char *s);
+/* Split text into lines of at most width columns (tabs expanded), appending to out. */
+int ui_text_wrap(const char *text, size_t len, int width, struct ui_lines *out);
+int ui_lines_add(struct ui_lines *l, const char *s, size_t len);
+void ui_lines_clear(struct ui_lines *l);
+/* "675 B", "1.2K", "3.4M". */
+void ui_text_size(unsigned long long n, char *buf, size_t size);
+/* Case-insensitive substring test on UTF-8 (ASCII folding). */
+int ui_text_contains(const char *hay, const char *needle);
+
+/* ui_mbox.c: the message list and what the keys do to it on the server. */
+int ui_mbox_load(struct ui *ui);
+void ui_mbox_free(struct ui *ui);
+/* Fetch the headers (TOP n 0) of messages [from, to) that lack them. */
+int ui_mbox_headers(struct ui *ui, size_t from, size_t to);
+int ui_mbox_refresh_stat(struct ui *ui);
+/* Retrieve message i into out with progress; 0 or -1 (status set). */
+int ui_mbox_retrieve(struct ui *ui, size_t i, struct pop3c_buf *out);
+/* Save an already retrieved payload of message i; 0 or -1 (status set). */
+int ui_mbox_save(struct ui *ui, size_t i, const struct pop3c_buf *b);
+size_t ui_mbox_pending(const struct ui *ui);
+/* The index of message number num, or (size_t)-1. */
+size_t ui_mbox_find(const struct ui *ui, unsigned num);
+void ui_act_retrieve(struct ui *ui);
+void ui_act_retrieve_all(struct ui *ui);
+void ui_act_delete(struct ui *ui);
+void ui_act_undelete(struct ui *ui);
+void ui_act_undelete_all(struct ui *ui);
+void ui_act_search(struct ui *ui);
+void ui_act_search_next(struct ui *ui);
+
+/* ui_list.c: the list and preview panes. */
+void ui_list_prepare(struct ui *ui);
+void ui_list_draw(struct ui *ui);
+void ui_list_move(struct ui *ui, long delta);
+void ui_act_down(struct ui *ui);
+void ui_act_up(struct ui *ui);
+void ui_act_page_down(struct ui *ui);
+void ui_act_page_up(struct ui *ui);
+void ui_act_first(struct ui *ui);
+void ui_act_last(struct ui *ui);
+/* The message lines shown for a parsed message, wrapped at width. */
+int ui_list_message_lines(const char *buf, size_t len, int width, struct ui_lines *out);
+
+/* ui_pager.c: the whole message. */
+void ui_act_open(struct ui *ui);
+void ui_pager_draw(struct ui *ui);
+void ui_pager_free(struct ui *ui);
+void ui_act_pager_down(struct ui *ui);
+void ui_act_pager_up(struct ui *ui);
+void ui_act_pager_page_down(struct ui *ui);
+void ui_act_pager_page_up(struct ui *ui);
+void ui_act_pager_top(struct ui *ui);
+void ui_act_pager_end(struct ui *ui);
+void ui_act_pager_source(struct ui *ui);
+void ui_act_pager_save(struct ui *ui);
+void ui_act_pager_close(struct ui *ui);
+
+/* ui_raw.c: the raw command console. */
+void ui_act_raw(struct ui *ui);
+void ui_raw_draw(struct ui *ui);
+void ui_raw_free(struct ui *ui);
+/* A typed character for the input line. */
+void ui_raw_insert(struct ui *ui, wchar_t ch);
+void ui_act_raw_run(struct ui *ui);
+void ui_act_raw_erase(struct ui *ui);
+void ui_act_raw_hist_prev(struct ui *ui);
+void ui_act_raw_hist_next(struct ui *ui);
+void ui_act_raw_scroll_up(struct ui *ui);
+void ui_act_raw_scroll_down(struct ui *ui);
+void ui_act_raw_close(struct ui *ui);
+
+#endif

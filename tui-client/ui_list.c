@@ -1,0 +1,231 @@
+/* The list pane (one row per message) and the preview pane below it. */
+#include "ui.h"
+
+#include "mime.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Column widths of a list row: number, flags, date, From; the subject takes the rest. */
+#define COL_NUM 5
+#define COL_FLAGS 2
+#define COL_DATE 10
+#define COL_FROM 22
+#define COL_SIZE 7
+
+/* Append "Name: value" when value is not empty. */
+static int add_header(struct ui_lines *out, const char *name, const char *value, int width)
+{
+	char *line;
+
+	if (value == NULL || value[0] == '\0')
+		return 0;
+	if (asprintf(&line, "%s: %s", name, value) < 0)
+		return -1;
+	for (char *p = line; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	int r = ui_text_wrap(line, strlen(line), width, out);
+
+	free(line);
+	return r;
+}
+
+/* The attachment lines: "[1] figures.csv  text/csv  60 B". */
+static int add_attachments(struct ui_lines *out, const struct mime_msg *m, int width)
+{
+	char size[32], *line;
+
+	if (m->natt > 0 && ui_lines_add(out, "", 0) < 0)
+		return -1;
+	for (size_t i = 0; i < m->natt; i++) {
+		ui_text_size(m->att[i].size, size, sizeof(size));
+		if (asprintf(&line, "[attachment %zu] %s  %s  %s", i + 1,
+			     m->att[i].filename && m->att[i].filename[0] ? m->att[i].filename : "(no name)",
+			     m->att[i].type ? m->att[i].type : "", size) < 0)
+			return -1;
+		int r = ui_text_wrap(line, strlen(line), width, out);
+
+		free(line);
+		if (r < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int ui_list_message_lines(const char *buf, size_t len, int width, struct ui_lines *out)
+{
+	struct mime_msg *m = NULL;
+	size_t blen;
+	int r = -1;
+
+	if (mime_parse(buf, len, &m) < 0)
+		return -1;
+	char *body = mime_sanitize(m->body ? m->body : "", m->body ? m->body_len : 0, &blen);
+
+	if (body == NULL)
+		goto out;
+	if (add_header(out, "From", m->from, width) < 0 || add_header(out, "To", m->to, width) < 0 ||
+	    add_header(out, "Cc", m->cc, width) < 0 || add_header(out, "Date", m->date, width) < 0 ||
+	    add_header(out, "Subject", m->subject, width) < 0 || ui_lines_add(out, "", 0) < 0)
+		goto out;
+	if (ui_text_wrap(body, blen, width, out) < 0 || add_attachments(out, m, width) < 0)
+		goto out;
+	if (m->truncated && ui_lines_add(out, "[...]", 5) < 0)
+		goto out;
+	r = 0;
+out:
+	free(body);
+	mime_free(m);
+	return r;
+}
+
+/* Fetch the preview of the selected message: TOP n k with k the pane's height. */
+static void load_preview(struct ui *ui)
+{
+	struct ui_msg *m = &ui->msgs[ui->sel];
+	struct pop3c_buf b = { 0 };
+	int r;
+
+	ui_lines_clear(&ui->preview);
+	ui->preview_for = ui->sel;
+	ui->preview_w = ui->cols;
+	ui->preview_ok = 1;
+	if (m->deleted) {
+		ui_lines_add(&ui->preview, "(marked for deletion: u undeletes it)", 37);
+		return;
+	}
+	r = pop3c_top(ui->pc, m->e.num, (unsigned)(ui->prev_h > 0 ? ui->prev_h : 1), &b);
+	if (r == POP3C_FAIL) {
+		ui_connection_lost(ui);
+	} else if (r == POP3C_ERR) {
+		ui_lines_add(&ui->preview, pop3c_error(ui->pc), strlen(pop3c_error(ui->pc)));
+	} else if (ui_list_message_lines(b.data ? b.data : "", b.len, ui->cols, &ui->preview) < 0) {
+		ui_lines_add(&ui->preview, "(cannot show this message)", 26);
+	}
+	pop3c_buf_free(&b);
+}
+
+void ui_list_prepare(struct ui *ui)
+{
+	if (ui->n == 0 || ui->list_h <= 0)
+		return;
+	if (ui->sel >= ui->n)
+		ui->sel = ui->n - 1;
+	/* Keep the selection on screen. */
+	if (ui->sel < ui->top)
+		ui->top = ui->sel;
+	if (ui->sel >= ui->top + (size_t)ui->list_h)
+		ui->top = ui->sel - (size_t)ui->list_h + 1;
+	if (ui_mbox_headers(ui, ui->top, ui->top + (size_t)ui->list_h) < 0)
+		return;
+	if (!ui->preview_ok || ui->preview_for != ui->sel || ui->preview_w != ui->cols)
+		load_preview(ui);
+}
+
+/* "Carol Müller <carol@example.net>" -> "Carol Müller"; a bare address stays. */
+static void from_name(const char *from, char *buf, size_t size)
+{
+	const char *lt = strchr(from, '<');
+	size_t n = lt && lt > from ? (size_t)(lt - from) : strlen(from);
+
+	while (n > 0 && from[n - 1] == ' ')
+		n--;
+	if (n >= 2 && from[0] == '"' && from[n - 1] == '"') {
+		from++;
+		n -= 2;
+	}
+	snprintf(buf, size, "%.*s", (int)n, from);
+}
+
+static void draw_row(struct ui *ui, int y, size_t i)
+{
+	const struct ui_msg *m = &ui->msgs[i];
+	int attr = i == ui->sel ? ui_attr(UI_SELECTED) : m->deleted ? ui_attr(UI_DELETED) : 0;
+	char num[16], flags[3], size[16], from[256];
+	int x = 0, subj_w = ui->cols - (COL_NUM + COL_FLAGS + COL_DATE + COL_FROM + COL_SIZE + 5);
+
+	snprintf(num, sizeof(num), "%*u", COL_NUM, m->e.num);
+	snprintf(flags, sizeof(flags), "%c%c", m->deleted ? 'D' : ' ', m->saved ? 'S' : ' ');
+	ui_text_size(m->e.size, size, sizeof(size));
+	from_name(m->from ? m->from : "", from, sizeof(from));
+	mvhline(y, 0, ' ', ui->cols);
+	ui_text_put(y, x, COL_NUM + 1, num, attr), x += COL_NUM + 1;
+	ui_text_put(y, x, COL_FLAGS + 1, flags, attr), x += COL_FLAGS + 1;
+	ui_text_put(y, x, COL_DATE + 1, m->loaded > 0 ? m->date : "", attr), x += COL_DATE + 1;
+	ui_text_put(y, x, COL_FROM + 1, m->loaded > 0 ? from : m->loaded < 0 ? "?" : "...", attr);
+	x += COL_FROM + 1;
+	ui_text_put(y, x, subj_w > 1 ? subj_w : 1, m->loaded > 0 ? m->subject : "", attr);
+	char right[24];
+
+	snprintf(right, sizeof(right), " %*s", COL_SIZE, size);
+	ui_text_put(y, ui->cols - COL_SIZE - 1, COL_SIZE + 1, right, attr);
+}
+
+void ui_list_draw(struct ui *ui)
+{
+	for (int r = 0; r < ui->list_h; r++) {
+		size_t i = ui->top + (size_t)r;
+
+		if (i < ui->n)
+			draw_row(ui, ui->list_y + r, i);
+	}
+	if (ui->n == 0)
+		ui_text_put(ui->list_y, 0, ui->cols, "  (no messages)", A_NORMAL);
+	/* The divider names the previewed message. */
+	char div[128];
+
+	if (ui->n > 0)
+		snprintf(div, sizeof(div), "-- message %u of %zu --", ui->msgs[ui->sel].e.num, ui->n);
+	else
+		snprintf(div, sizeof(div), "--");
+	ui_text_put(ui->prev_y - 1, 0, ui->cols, div, ui_attr(UI_HINT));
+	for (int r = 0; r < ui->prev_h && ui->preview_ok && (size_t)r < ui->preview.n; r++)
+		ui_text_put(ui->prev_y + r, 0, ui->cols, ui->preview.v[r], A_NORMAL);
+}
+
+void ui_list_move(struct ui *ui, long delta)
+{
+	if (ui->n == 0)
+		return;
+	long s = (long)ui->sel + delta;
+
+	if (s < 0)
+		s = 0;
+	if (s >= (long)ui->n)
+		s = (long)ui->n - 1;
+	ui->sel = (size_t)s;
+}
+
+void ui_act_down(struct ui *ui)
+{
+	ui_list_move(ui, 1);
+}
+
+void ui_act_up(struct ui *ui)
+{
+	ui_list_move(ui, -1);
+}
+
+void ui_act_page_down(struct ui *ui)
+{
+	ui_list_move(ui, ui->list_h > 1 ? ui->list_h - 1 : 1);
+}
+
+void ui_act_page_up(struct ui *ui)
+{
+	ui_list_move(ui, -(ui->list_h > 1 ? ui->list_h - 1 : 1));
+}
+
+void ui_act_first(struct ui *ui)
+{
+	ui->sel = 0;
+}
+
+void ui_act_last(struct ui *ui)
+{
+	if (ui->n > 0)
+		ui->sel = ui->n - 1;
+}

@@ -1,0 +1,138 @@
+/* The message view: a scrolling pager over one retrieved message, decoded or as source. */
+#include "ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Lay the message out again at the current width (after opening, h, or a resize). */
+static void layout(struct ui *ui)
+{
+	const struct pop3c_buf *b = &ui->pager_src;
+
+	ui_lines_clear(&ui->pager);
+	ui->pager_w = ui->cols;
+	if (ui->pager_raw || ui_list_message_lines(b->data ? b->data : "", b->len, ui->cols, &ui->pager) < 0) {
+		ui_lines_clear(&ui->pager);
+		ui_text_wrap(b->data ? b->data : "", b->len, ui->cols, &ui->pager);
+	}
+}
+
+/* Lines of text the pager shows at once: everything between title and hint lines. */
+static int page_height(const struct ui *ui)
+{
+	int h = ui->rows - 4;
+
+	return h > 1 ? h : 1;
+}
+
+void ui_act_open(struct ui *ui)
+{
+	if (ui->n == 0)
+		return;
+	if (ui->msgs[ui->sel].deleted) {
+		ui_status(ui, 1, "message %u is marked for deletion (u undeletes it)", ui->msgs[ui->sel].e.num);
+		return;
+	}
+	ui_pager_free(ui);
+	if (ui_mbox_retrieve(ui, ui->sel, &ui->pager_src) < 0) {
+		ui_pager_free(ui);
+		return;
+	}
+	ui->pager_msg = ui->sel;
+	ui->pager_off = 0;
+	ui->pager_raw = 0;
+	layout(ui);
+	ui->view = UI_PAGER;
+	ui_status(ui, 0, "message %u: %zu octets", ui->msgs[ui->sel].e.num, ui->pager_src.len);
+}
+
+void ui_pager_free(struct ui *ui)
+{
+	pop3c_buf_free(&ui->pager_src);
+	ui_lines_clear(&ui->pager);
+}
+
+void ui_pager_draw(struct ui *ui)
+{
+	int h = page_height(ui);
+	char pos[64];
+
+	if (ui->pager_w != ui->cols)
+		layout(ui);
+	for (int r = 0; r < h; r++) {
+		size_t i = ui->pager_off + (size_t)r;
+
+		if (i < ui->pager.n)
+			ui_text_put(1 + r, 0, ui->cols, ui->pager.v[i], A_NORMAL);
+	}
+	size_t end = ui->pager_off + (size_t)h;
+	int pct = ui->pager.n == 0 || end >= ui->pager.n ? 100 : (int)(end * 100 / ui->pager.n);
+
+	snprintf(pos, sizeof(pos), "-- message %u%s -- lines %zu-%zu of %zu (%d%%)",
+		 ui->msgs[ui->pager_msg].e.num, ui->pager_raw ? " source" : "", ui->pager_off + 1,
+		 end < ui->pager.n ? end : ui->pager.n, ui->pager.n, pct);
+	ui_text_put(ui->rows - 3, 0, ui->cols, pos, ui_attr(UI_HINT));
+}
+
+/* Scroll by delta lines, staying within the message. */
+static void scroll_by(struct ui *ui, long delta)
+{
+	long h = page_height(ui);
+	long max = (long)ui->pager.n - h;
+	long off = (long)ui->pager_off + delta;
+
+	if (off > max)
+		off = max;
+	if (off < 0)
+		off = 0;
+	ui->pager_off = (size_t)off;
+}
+
+void ui_act_pager_down(struct ui *ui)
+{
+	scroll_by(ui, 1);
+}
+
+void ui_act_pager_up(struct ui *ui)
+{
+	scroll_by(ui, -1);
+}
+
+void ui_act_pager_page_down(struct ui *ui)
+{
+	scroll_by(ui, page_height(ui) - 1);
+}
+
+void ui_act_pager_page_up(struct ui *ui)
+{
+	scroll_by(ui, -(page_height(ui) - 1));
+}
+
+void ui_act_pager_top(struct ui *ui)
+{
+	ui->pager_off = 0;
+}
+
+void ui_act_pager_end(struct ui *ui)
+{
+	scroll_by(ui, (long)ui->pager.n);
+}
+
+void ui_act_pager_source(struct ui *ui)
+{
+	ui->pager_raw = !ui->pager_raw;
+	ui->pager_off = 0;
+	layout(ui);
+}
+
+void ui_act_pager_save(struct ui *ui)
+{
+	ui_mbox_save(ui, ui->pager_msg, &ui->pager_src);
+}
+
+void ui_act_pager_close(struct ui *ui)
+{
+	ui_pager_free(ui);
+	ui->view = UI_LIST;
+}

@@ -16,6 +16,8 @@
 #define MIME_MAX_SECTIONS 64
 /* Longest charset name taken (the longest IANA name has 45 characters). */
 #define MIME_CHARSET_MAX 64
+/* Longest encoded word taken (RFC 2047 allows 75; broken mailers write longer ones). */
+#define MIME_WORD_MAX 4096
 /* U+FFFD REPLACEMENT CHARACTER, in UTF-8. */
 #define REPLACEMENT "\xef\xbf\xbd"
 
@@ -163,25 +165,6 @@ static int utf8_valid(const char *s, size_t n)
 	return 1;
 }
 
-/* UTF-8 with every invalid byte replaced by U+FFFD: the last resort when iconv cannot help. */
-static char *utf8_repair(const char *s, size_t n, size_t *len_r)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	struct sbuf b = { 0 };
-	unsigned long cp;
-	size_t i = 0, k;
-
-	while (i < n) {
-		k = utf8_len(u + i, n - i, &cp);
-		if (k == 0)
-			sbuf_add(&b, REPLACEMENT, 3);
-		else
-			sbuf_add(&b, u + i, k);
-		i += k ? k : 1;
-	}
-	return sbuf_finish(&b, len_r);
-}
-
 /* ---- terminal safety ---- */
 
 /* Length of the escape sequence at s[0] == ESC: a CSI, a string (OSC, DCS...) or ESC plus one byte. */
@@ -206,6 +189,13 @@ static size_t escape_len(const unsigned char *s, size_t n)
 	return s[1] >= 0x20 && s[1] < 0x7F ? 2 : 1;
 }
 
+/* C0 and C1 controls, DEL, and the bidi overrides that can make a name read backwards. */
+static int unsafe_cp(unsigned long cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
 /* Replace controls and bad UTF-8; in a header, LF and TAB become spaces too. */
 static char *sanitize(const char *in, size_t len, int header, size_t *len_r)
 {
@@ -222,8 +212,7 @@ static char *sanitize(const char *in, size_t len, int header, size_t *len_r)
 			sbuf_addc(&b, header ? ' ' : (char)s[i]), k = 1;
 		else if (s[i] == 0x1B)
 			sbuf_add(&b, REPLACEMENT, 3), k = escape_len(s + i, len - i);
-		else if ((k = utf8_len(s + i, len - i, &cp)) == 0 || cp < 0x20 || cp == 0x7F ||
-			 (cp >= 0x80 && cp < 0xA0))
+		else if ((k = utf8_len(s + i, len - i, &cp)) == 0 || unsafe_cp(cp))
 			sbuf_add(&b, REPLACEMENT, 3), k = k ? k : 1;
 		else
 			sbuf_add(&b, s + i, k);
@@ -482,8 +471,8 @@ static char *sniff_to_utf8(const char *in, size_t len, size_t *len_r)
 	if (utf8_valid(in, len))
 		return dup_mem(in, len, len_r);
 	r = convert_with("WINDOWS-1252", in, len, &out, len_r);
-	if (r == 1)
-		return utf8_repair(in, len, len_r);
+	if (r == 1)	/* no iconv module for it: at least mark the bad bytes */
+		return mime_sanitize(in, len, len_r);
 	return out;
 }
 
@@ -532,7 +521,7 @@ static size_t ew_parse(const char *s, size_t n, struct eword *w)
 		return 0;
 	w->text = s + i + 3;
 	for (i += 3; i + 1 < n && !(s[i] == '?' && s[i + 1] == '='); i++)
-		if (isspace((unsigned char)s[i]))
+		if (isspace((unsigned char)s[i]) || i > MIME_WORD_MAX)
 			return 0;
 	if (i + 1 >= n)
 		return 0;
@@ -671,6 +660,8 @@ static int is_header_line(const char *s, size_t n, int first)
 
 	if (s[0] == ' ' || s[0] == '\t')
 		return !first;
+	if (first && n >= 5 && memcmp(s, "From ", 5) == 0)
+		return 1;	/* an mbox separator line */
 	while (i < n && s[i] > ' ' && s[i] < 0x7F && s[i] != ':')
 		i++;
 	if (i == 0)
@@ -922,11 +913,11 @@ static enum cte parse_cte(const char *h, size_t hlen)
 {
 	size_t vlen;
 	const char *v = header_get(h, hlen, "Content-Transfer-Encoding", &vlen);
-	size_t skip = v != NULL ? strspn(v, " \t") : 0;
 
-	if (v == NULL || skip > vlen)
+	if (v == NULL)
 		return CTE_IDENTITY;
-	v += skip, vlen -= skip;
+	while (vlen > 0 && (*v == ' ' || *v == '\t'))
+		v++, vlen--;
 	if (vlen >= 16 && strncasecmp(v, "quoted-printable", 16) == 0)
 		return CTE_QP;
 	if (vlen >= 6 && strncasecmp(v, "base64", 6) == 0)

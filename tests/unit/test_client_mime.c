@@ -292,6 +292,11 @@ static void broken_input_degrades(void)
 	CHECK(terminal_safe(m->body, m->body_len));
 	CHECK(strstr(m->body, "this is no header") != NULL);
 	mime_free(m);
+	/* An mbox separator line before the header. */
+	m = parse(S("From alice@example.org Mon Nov 23 09:12:00 2026\nSubject: mbox\n\nbody\n"));
+	CHECK_STR(m->subject, "mbox");
+	CHECK_STR(m->body, "body\n");
+	mime_free(m);
 	/* Empty input. */
 	m = parse("", 0);
 	CHECK_STR(m->subject, "");
@@ -330,6 +335,9 @@ static void controls_sanitized(void)
 	mime_free(m);
 	s = mime_sanitize(S("a\0b\xc0\xaf" "c\xed\xa0\x80"), &n);	/* NUL, overlong, surrogate */
 	CHECK_BYTES(s, n, "a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd" "c\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");
+	free(s);
+	s = mime_sanitize(S("gpj.\xe2\x80\xae" "exe"), &n);	/* a bidi override in a file name */
+	CHECK_BYTES(s, n, "gpj.\xef\xbf\xbd" "exe");
 	free(s);
 }
 

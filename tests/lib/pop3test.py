@@ -24,7 +24,7 @@ import tempfile
 import time
 
 ROOT = os.environ.get("ROOT") or os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SERVER = os.environ.get("SERVER") or os.path.join(ROOT, "server")
+SERVER = os.environ.get("SERVER") or os.path.join(ROOT, "pop3d")
 MAILBOXES = os.path.join(ROOT, "tests", "protocol", "mailboxes")
 SANITIZER_MARKS = ("WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "runtime error:",
                    "ERROR: LeakSanitizer")
@@ -56,12 +56,21 @@ def wait_until(pred, timeout=10.0, interval=0.02):
 
 
 def copy_fixture(src, dst):
-    """Copy a fixture folder, keeping empty subfolders (Maildir tmp/) and dropping .keep files."""
+    """Copy a fixture folder, keeping empty subfolders (Maildir tmp/) and dropping .keep files.
+
+    Maildir files named "SECONDS.rest" in cur/ or new/ get that time as mtime, so that
+    delivery order by name and by time agree whatever the checkout did to the times.
+    """
     shutil.copytree(src, dst, symlinks=True)
     for dirpath, _dirs, files in os.walk(dst):
         for f in files:
+            p = os.path.join(dirpath, f)
             if f == ".keep":
-                os.unlink(os.path.join(dirpath, f))
+                os.unlink(p)
+                continue
+            m = re.match(r"(\d{9,10})\.", f)
+            if m and os.path.basename(dirpath) in ("cur", "new"):
+                os.utime(p, (int(m.group(1)), int(m.group(1))))
 
 
 class Server:

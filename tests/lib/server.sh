@@ -14,7 +14,7 @@
 # without a slash is looked up in tests/protocol/mailboxes/.  Empty .keep files are dropped.
 
 : "${ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
-: "${SERVER:=$ROOT/server}"
+: "${SERVER:=$ROOT/pop3d}"
 
 SERVER_PID= SERVER_PORT= SERVER_DIR= SERVER_LOG= SERVER_TMP=
 

@@ -7,7 +7,7 @@ C: USER alice
 S: +OK send PASS
 C: PASS whatever
 S: +OK maildrop has 3 messages (278 octets)
-Log~ \] login as alice$
+Log~ \] 127\.0\.0\.1:\d+ login as alice\b
 C: QUIT
 S: +OK bye, 0 messages deleted
-Log~ \] quit: retrieved 0, deleted 0, sent \d+ octets$
+Log~ :\d+ quit: retrieved 0, deleted 0, sent \d+ octets$

@@ -145,7 +145,7 @@ static int find_password(struct client_opts *o, const char *pwfile, char *pw, si
 			return -1;
 		}
 		o->password = pw;
-	} else if (env != NULL) {
+	} else if (env != NULL && env[0] != '\0') {
 		o->password = env;
 	} else if (!o->line || isatty(STDIN_FILENO)) {
 		if (ask_password(o->user, o->host, pw, size) < 0) {

@@ -868,6 +868,7 @@ static int param_get(const char *v, const char *name, int decode, char **val_r)
 
 	*val_r = NULL;
 	memset(sec, 0, sizeof sec);
+	memset(&plain, 0, sizeof plain);
 	while ((v = param_next(v, &pr)) != NULL) {
 		k = param_match(&pr, name, sec);
 		if (k == 1 && !have_plain)
@@ -1134,6 +1135,11 @@ static const struct {
 	{ "nbsp", ' ' }, { "copy", 0xA9 }, { "reg", 0xAE }, { "euro", 0x20AC },
 	{ "ndash", 0x2013 }, { "mdash", 0x2014 }, { "hellip", 0x2026 }, { "lsquo", 0x2018 },
 	{ "rsquo", 0x2019 }, { "ldquo", 0x201C }, { "rdquo", 0x201D }, { "bull", 0x2022 },
+	{ "laquo", 0xAB }, { "raquo", 0xBB }, { "middot", 0xB7 }, { "deg", 0xB0 }, { "times", 0xD7 },
+	{ "Auml", 0xC4 }, { "Ouml", 0xD6 }, { "Uuml", 0xDC }, { "szlig", 0xDF }, { "agrave", 0xE0 },
+	{ "aacute", 0xE1 }, { "auml", 0xE4 }, { "ccedil", 0xE7 }, { "egrave", 0xE8 },
+	{ "eacute", 0xE9 }, { "iacute", 0xED }, { "ntilde", 0xF1 }, { "oacute", 0xF3 },
+	{ "ouml", 0xF6 }, { "uacute", 0xFA }, { "uuml", 0xFC },
 };
 
 /* Tags that break a line (1) or a paragraph (2). */

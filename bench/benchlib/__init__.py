@@ -1,0 +1,1 @@
+"""benchlib: fixtures, server control and reporting for bench/run."""

@@ -1,0 +1,156 @@
+"""report.py: the one results table, the targets of issue 4, and the JSON file."""
+import json
+import os
+import platform
+
+SERVERS = ("ours", "dovecot", "dovecot_hp")
+
+# (label, workload key, field, which way is better); CPU is shown on a workload's first row.
+ROWS = [
+    ("sessions c=1: sessions/s", "sessions1", "sessions_per_s", "higher"),
+    ("sessions c=1: p50 ms", "sessions1", "p50_ms", "lower"),
+    ("sessions c=1: p99 ms", "sessions1", "p99_ms", "lower"),
+    ("sessions c=8: sessions/s", "sessions8", "sessions_per_s", "higher"),
+    ("sessions c=8: p50 ms", "sessions8", "p50_ms", "lower"),
+    ("sessions c=8: p99 ms", "sessions8", "p99_ms", "lower"),
+    ("sessions c=64: sessions/s", "sessions64", "sessions_per_s", "higher"),
+    ("sessions c=64: p50 ms", "sessions64", "p50_ms", "lower"),
+    ("sessions c=64: p99 ms", "sessions64", "p99_ms", "lower"),
+    ("bigretr: MB/s", "bigretr", "mb_per_s", "higher"),
+    ("bigretr: loopback ceiling MB/s", "ceiling", "mb_per_s", None),
+    ("hold: ok pass/stat/noop/quit", "hold", "steps", None),
+    ("hold: all logged in, s", "hold", "login_all_s", "lower"),
+    ("hold: KB per session (PSS)", "hold", "kb_per_session", "lower"),
+    ("hold: server processes", "hold", "procs_hold", None),
+    ("bigbox: first login STAT ms", "bigbox", "first_stat_ms", "lower"),
+    ("bigbox: first login LIST ms", "bigbox", "first_list_ms", "lower"),
+    ("bigbox: later login STAT ms", "bigbox", "later_stat_ms", "lower"),
+    ("bigbox: later login LIST ms", "bigbox", "later_list_ms", "lower"),
+    ("bigbox: server start-up s", "bigbox", "startup_s", None),
+    ("stream: RSS above idle KB", "stream", "rss_delta_kb", "lower"),
+    ("stream: RSS idle/max KB", "stream", "rss_pair", None),
+    ("errors (all workloads)", "*", "errors", None),
+]
+
+
+def machine():
+    model = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"cpu": model, "cores": os.cpu_count(), "kernel": platform.release(),
+            "load": os.getloadavg()[0]}
+
+
+def value(results, server, wkey, field):
+    if wkey == "*":
+        runs = results.get(server, {})
+        return sum(r.get("errors", 0) for r in runs.values()) if runs else None
+    r = results.get(server, {}).get(wkey)
+    if r is None:
+        return None
+    if field == "steps":
+        return "/".join(str(r.get(k, 0)) for k in ("ok_pass", "ok_stat", "ok_noop", "ok_quit"))
+    if field == "rss_pair":
+        return "%d/%d" % (r.get("rss_idle_kb", 0), r.get("rss_max_kb", 0))
+    return r.get(field)
+
+
+def fmt(v):
+    if v is None:
+        return "-"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, float) and abs(v) < 100:
+        return "%.3g" % v if abs(v) < 10 else "%.1f" % v
+    return "%d" % round(v)
+
+
+def ratio(ours, other, better):
+    if not better or not isinstance(ours, (int, float)) or not isinstance(other, (int, float)):
+        return "-"
+    if ours <= 0 or other <= 0:
+        return "-"
+    return "%.1fx" % (ours / other if better == "higher" else other / ours)
+
+
+def cpu(results, server, wkey, first):
+    r = results.get(server, {}).get(wkey)
+    if not first or not r or "cpu_bench_s" not in r:
+        return ""
+    return "%.2f/%.2f" % (r.get("cpu_server_s", 0), r.get("cpu_bench_s", 0))
+
+
+def table(results):
+    head = ["workload", "ours", "dovecot", "dovecot-hp", "vs dov", "vs hp",
+            "cpu ours", "cpu dov", "cpu hp"]
+    lines, seen = [head], set()
+    for label, wkey, field, better in ROWS:
+        first = wkey not in seen and wkey != "*"
+        seen.add(wkey)
+        vals = [value(results, s, wkey, field) for s in SERVERS]
+        lines.append([label] + [fmt(v) for v in vals]
+                     + [ratio(vals[0], vals[1], better), ratio(vals[0], vals[2], better)]
+                     + [cpu(results, s, wkey, first) for s in SERVERS])
+    widths = [max(len(row[i]) for row in lines) for i in range(len(head))]
+    out = []
+    for row in lines:
+        out.append("  ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                             for i, (c, w) in enumerate(zip(row, widths))))
+    out.insert(1, "-" * len(out[0]))
+    return "\n".join(out)
+
+
+def check(name, met, why):
+    return {"target": name, "met": met, "detail": why}
+
+
+def targets(results, n_hold):
+    """The issue 4 targets; met is None when a figure is missing (e.g. Dovecot skipped)."""
+    def g(server, wkey, field):
+        v = value(results, server, wkey, field)
+        return v if isinstance(v, (int, float)) else None
+    out = []
+    o, d, h = (g(s, "sessions64", "sessions_per_s") for s in SERVERS)
+    err = g("ours", "sessions64", "errors")
+    ok = None if None in (o, d, h, err) else (o >= 20 * d and o >= 10 * h and err == 0)
+    out.append(check("sessions c=64 >= 20x dovecot, >= 10x hp, 0 errors", ok,
+                     "%s vs %s / %s, errors %s" % (fmt(o), fmt(d), fmt(h), fmt(err))))
+    o, d, h = (g(s, "bigretr", "mb_per_s") for s in SERVERS)
+    c = g("ours", "ceiling", "mb_per_s")
+    ok = None if None in (o, d, h, c) else (o >= 4 * max(d, h) and o >= c / 2)
+    out.append(check("bigretr >= 4x dovecot and >= ceiling/2", ok,
+                     "%s MB/s vs %s / %s, ceiling %s" % (fmt(o), fmt(d), fmt(h), fmt(c))))
+    r = results.get("ours", {}).get("hold", {})
+    steps = [r.get(k, 0) for k in ("ok_pass", "ok_stat", "ok_noop", "ok_quit")]
+    kb, t = r.get("kb_per_session"), r.get("login_all_s")
+    ok = None if kb is None or t is None else (min(steps) >= n_hold and kb <= 64 and t <= 5)
+    out.append(check("hold: all %d succeed, <= 64 KB/session, logged in <= 5 s" % n_hold, ok,
+                     "%s, %s KB, %s s" % ("/".join(map(str, steps)), fmt(kb), fmt(t))))
+    first, later = g("ours", "bigbox", "first_list_ms"), g("ours", "bigbox", "later_list_ms")
+    ok = None if None in (first, later) else (first < 1000 and later < 20)
+    out.append(check("bigbox: first login < 1 s, later < 20 ms", ok,
+                     "first %s ms, later %s ms (to end of LIST)" % (fmt(first), fmt(later))))
+    delta = g("ours", "stream", "rss_delta_kb")
+    ok = None if delta is None else delta <= 1024
+    out.append(check("stream: RSS <= 1 MiB above idle", ok, "%s KB above idle" % fmt(delta)))
+    return out
+
+
+def targets_text(checks):
+    word = {True: "met   ", False: "MISSED", None: "n/a   "}
+    return "\n".join("  %s %s: %s" % (word[c["met"]], c["target"], c["detail"])
+                     for c in checks)
+
+
+def write_json(path, doc):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(doc, f, indent=1, sort_keys=True)
+        f.write("\n")
+    os.replace(tmp, path)

@@ -1,7 +1,12 @@
 /* Buffered line I/O over a socket, with timeouts; the one place that reads and writes sockets. */
 #include "conn.h"
 #include "pop3.h"
+#include "tls.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -13,6 +18,7 @@
 
 struct conn {
 	int fd;
+	SSL *ssl;
 	int timeout_ms;
 	int failed;
 	size_t rpos, rlen;
@@ -29,6 +35,7 @@ struct conn *conn_new(int fd, int timeout_s)
 	if (c == NULL)
 		return NULL;
 	c->fd = fd;
+	c->ssl = NULL;
 	c->failed = 0;
 	c->rpos = c->rlen = c->wlen = 0;
 	c->out = c->in = 0;
@@ -40,6 +47,10 @@ void conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
+	if (c->ssl != NULL) {
+		SSL_shutdown(c->ssl);	/* best effort: the socket is non-blocking */
+		SSL_free(c->ssl);
+	}
 	close(c->fd);
 	free(c);
 }
@@ -69,6 +80,50 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	}
 }
 
+/*
+ * After an SSL call wanted more: wait for the socket the way OpenSSL asked.
+ * 1 go on, 0 timed out, -1 the connection failed or was closed.
+ */
+static int tls_wait(struct conn *c, int ret)
+{
+	switch (SSL_get_error(c->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		return wait_fd(c->fd, POLLIN, c->timeout_ms);
+	case SSL_ERROR_WANT_WRITE:
+		return wait_fd(c->fd, POLLOUT, c->timeout_ms);
+	case SSL_ERROR_SYSCALL:
+		if (errno == EINTR)
+			return 1;
+		if (errno == 0)
+			errno = ECONNRESET;
+		return -1;
+	default:
+		errno = ECONNRESET;
+		return -1;
+	}
+}
+
+static enum conn_status tls_fill(struct conn *c)
+{
+	for (;;) {
+		int n = SSL_read(c->ssl, c->rbuf + c->rlen, (int)(sizeof(c->rbuf) - c->rlen));
+
+		if (n > 0) {
+			c->rlen += (size_t)n;
+			c->in += (unsigned long long)n;
+			return CONN_OK;
+		}
+		if (SSL_get_error(c->ssl, n) == SSL_ERROR_ZERO_RETURN)
+			return CONN_EOF;
+		int r = tls_wait(c, n);
+
+		if (r == 0)
+			return CONN_TIMEOUT;
+		if (r < 0)
+			return errno == ECONNRESET ? CONN_EOF : CONN_ERROR;
+	}
+}
+
 /* Refill the read buffer, keeping unread bytes; returns a status for the caller. */
 static enum conn_status fill(struct conn *c)
 {
@@ -77,6 +132,8 @@ static enum conn_status fill(struct conn *c)
 		c->rlen -= c->rpos;
 		c->rpos = 0;
 	}
+	if (c->ssl != NULL)
+		return tls_fill(c);
 	for (;;) {
 		int r = wait_fd(c->fd, POLLIN, c->timeout_ms);
 
@@ -176,9 +233,33 @@ void conn_discard_input(struct conn *c)
 	c->rpos = c->rlen = 0;
 }
 
+static int tls_send_all(struct conn *c, const char *p, size_t len)
+{
+	while (len > 0) {
+		int n = SSL_write(c->ssl, p, len > INT32_MAX ? INT32_MAX : (int)len);
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			continue;
+		}
+		int r = tls_wait(c, n);
+
+		if (r <= 0) {
+			if (r == 0)
+				errno = ETIMEDOUT;
+			c->failed = 1;
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Send len bytes straight to the socket, waiting while it is full. */
 static int send_all(struct conn *c, const char *p, size_t len)
 {
+	if (c->ssl != NULL)
+		return tls_send_all(c, p, len);
 	while (len > 0) {
 		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
 
@@ -267,4 +348,82 @@ unsigned long long conn_bytes_out(const struct conn *c)
 unsigned long long conn_bytes_in(const struct conn *c)
 {
 	return c->in;
+}
+
+/* Drive a handshake step (SSL_accept or SSL_connect) to its end within the timeout. */
+static int handshake(struct conn *c, int (*step)(SSL *), char *err, size_t errsize)
+{
+	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	for (;;) {
+		int n = step(c->ssl);
+
+		if (n == 1)
+			return 0;
+		int e = SSL_get_error(c->ssl, n);
+		long v = SSL_get_verify_result(c->ssl);
+
+		if (e == SSL_ERROR_SSL && v != X509_V_OK) {
+			snprintf(err, errsize, "certificate verification failed: %s",
+				 X509_verify_cert_error_string(v));
+			break;
+		}
+		int r = tls_wait(c, n);
+
+		if (r > 0)
+			continue;
+		if (r == 0)
+			snprintf(err, errsize, "TLS handshake timed out");
+		else if (e == SSL_ERROR_SSL)
+			tls_error_string(err, errsize);
+		else
+			snprintf(err, errsize, "TLS handshake failed: connection closed");
+		break;
+	}
+	c->failed = 1;
+	return -1;
+}
+
+int conn_tls_accept(struct conn *c, SSL_CTX *ctx, char *err, size_t errsize)
+{
+	if (c->ssl != NULL || (c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+		snprintf(err, errsize, "TLS is not available");
+		return -1;
+	}
+	return handshake(c, SSL_accept, err, errsize);
+}
+
+/* Check the name, or for a numeric host the address, in the certificate. */
+static int set_peer_name(SSL *ssl, const char *host)
+{
+	unsigned char addr[16];
+
+	if (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1)
+		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host) == 1 ? 0 : -1;
+	if (SSL_set_tlsext_host_name(ssl, host) != 1)
+		return -1;
+	return SSL_set1_host(ssl, host) == 1 ? 0 : -1;
+}
+
+int conn_tls_connect(struct conn *c, SSL_CTX *ctx, const char *host, char *err, size_t errsize)
+{
+	if (c->ssl != NULL || (c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1 ||
+	    set_peer_name(c->ssl, host) < 0) {
+		snprintf(err, errsize, "TLS is not available");
+		return -1;
+	}
+	return handshake(c, SSL_connect, err, errsize);
+}
+
+int conn_is_tls(const struct conn *c)
+{
+	return c->ssl != NULL;
+}
+
+void conn_tls_describe(const struct conn *c, char *buf, size_t size)
+{
+	if (c->ssl == NULL) {
+		snprintf(buf, size, "%s", "");
+		return;
+	}
+	snprintf(buf, size, "%s %s", SSL_get_version(c->ssl), SSL_get_cipher_name(c->ssl));
 }

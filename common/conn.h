@@ -43,6 +43,21 @@ int conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(prin
 /* Send everything buffered. */
 int conn_flush(struct conn *c);
 
+/*
+ * TLS, started on an open connection (implicit TLS, or after STLS).  Input read
+ * before it must be thrown away first (conn_discard_input).  0, or -1 with a
+ * one-line reason in err; on failure the connection is unusable.
+ */
+struct ssl_ctx_st;
+int conn_tls_accept(struct conn *c, struct ssl_ctx_st *ctx, char *err, size_t errsize);
+/* As a client: verifies that the certificate names host (a name or an address) when ctx verifies. */
+int conn_tls_connect(struct conn *c, struct ssl_ctx_st *ctx, const char *host, char *err,
+		     size_t errsize);
+/* 1 when the connection is encrypted. */
+int conn_is_tls(const struct conn *c);
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384", or "" on a plain connection. */
+void conn_tls_describe(const struct conn *c, char *buf, size_t size);
+
 /* Octets the program has written (buffered or sent) and received so far (for logs and progress). */
 unsigned long long conn_bytes_out(const struct conn *c);
 unsigned long long conn_bytes_in(const struct conn *c);

@@ -50,71 +50,6 @@ enum cmd_result session_err(struct session *s, const char *fmt, ...)
 	return r;
 }
 
-/* ---- AUTHORIZATION state (and commands valid in both) ---- */
-
-static enum cmd_result cmd_capa(struct session *s, struct cmd_args *a)
-{
-	static const char caps[] = "USER\r\nTOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\n"
-				   "IMPLEMENTATION " POP3_IMPLEMENTATION "\r\n.\r\n";
-
-	if (a->argc > 1)
-		return session_err(s, "CAPA takes no argument");
-	if (session_ok(s, "capability list follows") != CMD_OK)
-		return CMD_FAIL;
-	return conn_write(s->conn, caps, sizeof(caps) - 1) < 0 ? CMD_FAIL : CMD_OK;
-}
-
-static enum cmd_result cmd_user(struct session *s, struct cmd_args *a)
-{
-	s->have_user = 0;
-	if (a->argc < 2)
-		return session_err(s, "missing argument: USER name");
-	if (a->argc > 2 || a->more)
-		return session_err(s, "USER takes one name");
-	if (strlen(a->argv[1]) >= sizeof(s->user))
-		return session_err(s, "argument too long");
-	strcpy(s->user, a->argv[1]);
-	s->have_user = 1;
-	return session_ok(s, "send PASS");
-}
-
-static enum cmd_result cmd_pass(struct session *s, struct cmd_args *a)
-{
-	if (!s->have_user)
-		return session_err(s, "send USER first");
-	s->have_user = 0;
-	if (a->rest[0] == '\0')
-		return session_err(s, "missing argument: password");
-	/* No accounts yet: every password opens the one maildrop. */
-	return trans_begin(s);
-}
-
-static enum cmd_result cmd_quit_auth(struct session *s, struct cmd_args *a)
-{
-	(void)a;
-	s->end_reason = "quit";
-	session_ok(s, "bye");
-	return CMD_CLOSE;
-}
-
-static const struct {
-	const char *name;
-	enum cmd_result (*fn)(struct session *, struct cmd_args *);
-} auth_cmds[] = {
-	{ "USER", cmd_user },
-	{ "PASS", cmd_pass },
-	{ "QUIT", cmd_quit_auth },
-	{ "CAPA", cmd_capa },
-};
-
-static enum cmd_result (*auth_handler(const char *kw))(struct session *, struct cmd_args *)
-{
-	for (size_t i = 0; i < sizeof(auth_cmds) / sizeof(auth_cmds[0]); i++)
-		if (strcasecmp(kw, auth_cmds[i].name) == 0)
-			return auth_cmds[i].fn;
-	return NULL;
-}
-
 /* ---- the dispatcher ---- */
 
 static void split_args(char *line, struct cmd_args *a)
@@ -150,13 +85,12 @@ static enum cmd_result dispatch(struct session *s, char *line)
 		return session_err(s, "empty command");
 	a.rest = rest_copy;
 	if (strcasecmp(a.argv[0], "CAPA") == 0)
-		return cmd_capa(s, &a);
-	enum cmd_result (*fn)(struct session *, struct cmd_args *) =
-		s->state == STATE_AUTH ? auth_handler(a.argv[0]) : trans_handler(a.argv[0]);
+		return login_capa(s, &a);
+	cmd_fn fn = s->state == STATE_AUTH ? login_handler(a.argv[0]) : trans_handler(a.argv[0]);
 
 	if (fn != NULL)
 		return fn(s, &a);
-	if (auth_handler(a.argv[0]) != NULL || trans_handler(a.argv[0]) != NULL)
+	if (login_handler(a.argv[0]) != NULL || trans_handler(a.argv[0]) != NULL)
 		return session_err(s, "command not valid in this state");
 	return session_err(s, "unknown command");
 }
@@ -165,6 +99,8 @@ static void trace_command(struct session *s, const char *line)
 {
 	if (strncasecmp(line, "PASS ", 5) == 0)
 		log_conn(s->id, s->peer, "C: %.5s****", line);
+	else if (strncasecmp(line, "AUTH ", 5) == 0 && strchr(line + 5, ' ') != NULL)
+		log_conn(s->id, s->peer, "C: %.*s ****", (int)(strchr(line + 5, ' ') - line), line);
 	else
 		log_conn(s->id, s->peer, "C: %s", line);
 }
@@ -219,12 +155,26 @@ static enum cmd_result step(struct session *s)
 	return dispatch(s, line);
 }
 
+/* Implicit TLS: the handshake comes before the greeting. */
+static int start_tls(struct session *s)
+{
+	char err[256];
+
+	if (!s->implicit_tls)
+		return 0;
+	if (conn_tls_accept(s->conn, s->cfg->tls, err, sizeof(err)) == 0)
+		return 0;
+	log_conn(s->id, s->peer, "TLS: %s", err);
+	s->end_reason = "TLS handshake failed";
+	return -1;
+}
+
 void session_run(struct session *s)
 {
-	log_conn(s->id, s->peer, "connect");
+	log_conn(s->id, s->peer, "connect%s", s->implicit_tls ? " (TLS port)" : "");
 	s->state = STATE_AUTH;
 	s->end_reason = "client closed";
-	if (session_ok(s, "mailroom POP3 server ready") != CMD_OK)
+	if (start_tls(s) < 0 || session_ok(s, "mailroom POP3 server ready") != CMD_OK)
 		goto out;
 	for (;;) {
 		enum cmd_result r = step(s);

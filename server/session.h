@@ -2,6 +2,7 @@
 #ifndef SESSION_H
 #define SESSION_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -9,9 +10,16 @@
 #include "maildrop.h"
 #include "pop3.h"
 
+struct auth_users;
+struct ssl_ctx_st;
+
 /* What the whole server was started with; read-only once sessions run. */
 struct server_config {
-	const char *mailbox;	/* the folder every login opens (no accounts yet) */
+	const char *mailbox;	/* the folder a login opens when there are no accounts */
+	const char *mailroot;	/* with accounts: user NAME reads MAILROOT/NAME */
+	struct auth_users *users; /* NULL: any name and password is accepted */
+	struct ssl_ctx_st *tls;	/* NULL: no STLS, no implicit TLS */
+	unsigned login_delay_ms; /* the answer to a failed login waits this long, and more */
 	int idle_timeout;	/* seconds */
 	int max_connections;
 	int trace;		/* log commands and first reply lines */
@@ -32,7 +40,12 @@ enum cmd_result {
 
 struct session {
 	unsigned long id;
-	char peer[64];
+	char peer[64];		/* address and port, for logs */
+	char addr[64];		/* address alone, for login penalties */
+	int loopback;		/* the peer is on this machine */
+	int implicit_tls;	/* accepted on the TLS port: handshake before the greeting */
+	atomic_int authed;	/* logged in (read by the accept loop to pick whom to evict) */
+	int failed_logins;
 	struct conn *conn;
 	const struct server_config *cfg;
 	enum session_state state;
@@ -67,10 +80,18 @@ enum cmd_result session_ok(struct session *s, const char *fmt, ...)
 enum cmd_result session_err(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A handler of one command. */
+typedef enum cmd_result (*cmd_fn)(struct session *, struct cmd_args *);
+
+/* AUTHORIZATION state commands (login.c); NULL when the keyword is not one of them. */
+cmd_fn login_handler(const char *keyword);
+/* CAPA, valid in both states; what it lists depends on the connection. */
+enum cmd_result login_capa(struct session *s, struct cmd_args *a);
+
 /* TRANSACTION state commands (trans.c); NULL when the keyword is not one of them. */
-enum cmd_result (*trans_handler(const char *keyword))(struct session *, struct cmd_args *);
-/* Enter TRANSACTION state: open the maildrop and take the snapshot. */
-enum cmd_result trans_begin(struct session *s);
+cmd_fn trans_handler(const char *keyword);
+/* Enter TRANSACTION state: open the folder's maildrop and take the snapshot. */
+enum cmd_result trans_begin(struct session *s, const char *folder);
 /* QUIT in TRANSACTION state: the UPDATE state, deletions committed. */
 enum cmd_result trans_quit(struct session *s, struct cmd_args *a);
 /* Let go of the maildrop without committing anything. */

@@ -3,9 +3,11 @@
 #include "log.h"
 #include "message.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Message number of words[i] (1-based): replies and returns -1 when it names no live message. */
@@ -221,14 +223,14 @@ static enum cmd_result cmd_rset(struct session *s, struct cmd_args *a)
 
 static const struct {
 	const char *name;
-	enum cmd_result (*fn)(struct session *, struct cmd_args *);
+	cmd_fn fn;
 } trans_cmds[] = {
 	{ "STAT", cmd_stat }, { "LIST", cmd_list }, { "RETR", cmd_retr }, { "DELE", cmd_dele },
 	{ "NOOP", cmd_noop }, { "RSET", cmd_rset }, { "TOP", cmd_top },   { "UIDL", cmd_uidl },
 	{ "QUIT", trans_quit },
 };
 
-enum cmd_result (*trans_handler(const char *keyword))(struct session *, struct cmd_args *)
+cmd_fn trans_handler(const char *keyword)
 {
 	for (size_t i = 0; i < sizeof(trans_cmds) / sizeof(trans_cmds[0]); i++)
 		if (strcasecmp(keyword, trans_cmds[i].name) == 0)
@@ -236,17 +238,22 @@ enum cmd_result (*trans_handler(const char *keyword))(struct session *, struct c
 	return NULL;
 }
 
-enum cmd_result trans_begin(struct session *s)
+enum cmd_result trans_begin(struct session *s, const char *folder)
 {
-	s->md = maildrop_open(s->cfg->mailbox);
-	if (s->md == NULL)
+	s->md = maildrop_open(folder);
+	if (s->md == NULL && errno == ENOENT && s->cfg->mailroot != NULL && mkdir(folder, 0700) == 0)
+		s->md = maildrop_open(folder);	/* an account without mail yet: an empty folder */
+	if (s->md == NULL) {
+		log_conn(s->id, s->peer, "%s: cannot open maildrop: %s", folder, strerror(errno));
 		return session_err(s, "[SYS/TEMP] cannot open maildrop");
+	}
 	if (maildrop_snapshot(s->md, &s->snap) < 0 ||
 	    (s->deleted = calloc(s->snap.count ? s->snap.count : 1, 1)) == NULL) {
 		trans_end(s);
 		return session_err(s, "[SYS/TEMP] cannot open maildrop");
 	}
 	s->state = STATE_TRANS;
+	atomic_store(&s->authed, 1);
 	log_conn(s->id, s->peer, "login as %s: %zu messages, %llu octets", s->user, s->snap.count,
 		 (unsigned long long)s->snap.octets);
 	return session_ok(s, "maildrop has %zu messages (%llu octets)", s->snap.count,

@@ -1,0 +1,87 @@
+/* OpenSSL contexts for both programs: protocol floor, certificates, verification. */
+#include "tls.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <stdio.h>
+#include <string.h>
+
+void tls_error_string(char *buf, size_t size)
+{
+	unsigned long e = ERR_get_error();
+
+	if (e == 0)
+		snprintf(buf, size, "TLS failure");
+	else
+		ERR_error_string_n(e, buf, size);
+	ERR_clear_error();
+}
+
+static SSL_CTX *new_ctx(const SSL_METHOD *method, char *err, size_t errsize)
+{
+	SSL_CTX *ctx = SSL_CTX_new(method);
+
+	if (ctx == NULL) {
+		tls_error_string(err, errsize);
+		return NULL;
+	}
+	SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+	/* Idle sessions should cost little: OpenSSL frees its buffers between records. */
+	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
+	return ctx;
+}
+
+SSL_CTX *tls_server_ctx(const char *cert, const char *key, char *err, size_t errsize)
+{
+	char why[200];
+	SSL_CTX *ctx = new_ctx(TLS_server_method(), err, errsize);
+
+	if (ctx == NULL)
+		return NULL;
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1) {
+		tls_error_string(why, sizeof(why));
+		snprintf(err, errsize, "%s: %s", cert, why);
+		goto fail;
+	}
+	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1 ||
+	    SSL_CTX_check_private_key(ctx) != 1) {
+		tls_error_string(why, sizeof(why));
+		snprintf(err, errsize, "%s: %s", key, why);
+		goto fail;
+	}
+	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+SSL_CTX *tls_client_ctx(const char *cafile, int insecure, char *err, size_t errsize)
+{
+	char why[200];
+	SSL_CTX *ctx = new_ctx(TLS_client_method(), err, errsize);
+
+	if (ctx == NULL)
+		return NULL;
+	if (insecure) {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		return ctx;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	int ok = cafile ? SSL_CTX_load_verify_locations(ctx, cafile, NULL)
+			: SSL_CTX_set_default_verify_paths(ctx);
+
+	if (ok != 1) {
+		tls_error_string(why, sizeof(why));
+		snprintf(err, errsize, "%s: %s", cafile ? cafile : "system certificates", why);
+		SSL_CTX_free(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+void tls_ctx_free(SSL_CTX *ctx)
+{
+	SSL_CTX_free(ctx);
+}

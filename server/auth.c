@@ -1,0 +1,293 @@
+/* Accounts: the users file, crypt_rn checks in constant time, bounded concurrency, penalties. */
+#include "auth.h"
+#include "pop3.h"
+
+#include <crypt.h>
+#include <errno.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* yescrypt takes ~16 MiB and ~20 ms a check: this many run at once, the rest queue. */
+#define AUTH_PARALLEL 4
+/* Addresses remembered for penalties; the stalest is forgotten first. */
+#define PENALTY_SLOTS 1024
+/* A failure older than this no longer counts. */
+#define PENALTY_MEMORY_S 900
+
+struct user {
+	char *name;
+	char *hash;
+};
+
+struct auth_users {
+	struct user *v;
+	size_t n;
+	char *dummy;	/* a setting of the same cost, for unknown users */
+};
+
+static sem_t check_sem;
+static pthread_once_t sem_once = PTHREAD_ONCE_INIT;
+
+static void sem_setup(void)
+{
+	sem_init(&check_sem, 0, AUTH_PARALLEL);
+}
+
+int auth_valid_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 64 || name[0] == '.')
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x21 || *p == 0x7f || *p == '/' || *p == ':')
+			return 0;
+	return 1;
+}
+
+static int add_user(struct auth_users *u, const char *name, const char *hash)
+{
+	struct user *v = realloc(u->v, (u->n + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -1;
+	u->v = v;
+	v[u->n].name = strdup(name);
+	v[u->n].hash = strdup(hash);
+	if (v[u->n].name == NULL || v[u->n].hash == NULL)
+		return -1;
+	u->n++;
+	return 0;
+}
+
+/* One line of the file: NULL when it is fine, else why it is not. */
+static const char *parse_line(struct auth_users *u, char *line)
+{
+	line[strcspn(line, "\r\n")] = '\0';
+	char *p = line + strspn(line, " \t");
+
+	if (*p == '\0' || *p == '#')
+		return NULL;
+	char *colon = strchr(p, ':');
+
+	if (colon == NULL)
+		return "expected name:hash";
+	*colon = '\0';
+	const char *hash = colon + 1;
+
+	if (!auth_valid_name(p))
+		return "invalid user name";
+	if (hash[0] != '$' || crypt_checksalt(hash) == CRYPT_SALT_INVALID)
+		return "not a crypt(3) hash (make one with mkpasswd -m yescrypt)";
+	for (size_t i = 0; i < u->n; i++)
+		if (strcmp(u->v[i].name, p) == 0)
+			return "user listed twice";
+	return add_user(u, p, hash) < 0 ? strerror(errno) : NULL;
+}
+
+/* Unknown users are checked against a setting as costly as a real user's hash. */
+static int make_dummy(struct auth_users *u)
+{
+	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+
+	if (u->n > 0) {
+		u->dummy = strdup(u->v[0].hash);
+		return u->dummy ? 0 : -1;
+	}
+	if (crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof(setting)) == NULL)
+		return -1;
+	u->dummy = strdup(setting);
+	return u->dummy ? 0 : -1;
+}
+
+struct auth_users *auth_load(const char *path, char *err, size_t errsize)
+{
+	struct auth_users *u = calloc(1, sizeof(*u));
+	char *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	FILE *f = fopen(path, "re");
+
+	if (u == NULL || f == NULL) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		const char *why = parse_line(u, line);
+
+		lineno++;
+		if (why != NULL) {
+			snprintf(err, errsize, "%s:%u: %s", path, lineno, why);
+			goto fail;
+		}
+	}
+	if (ferror(f) || make_dummy(u) < 0) {
+		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(line);
+	fclose(f);
+	pthread_once(&sem_once, sem_setup);
+	return u;
+fail:
+	free(line);
+	if (f != NULL)
+		fclose(f);
+	auth_free(u);
+	return NULL;
+}
+
+void auth_free(struct auth_users *u)
+{
+	if (u == NULL)
+		return;
+	for (size_t i = 0; i < u->n; i++) {
+		free(u->v[i].name);
+		free(u->v[i].hash);
+	}
+	free(u->v);
+	free(u->dummy);
+	free(u);
+}
+
+size_t auth_count(const struct auth_users *u)
+{
+	return u->n;
+}
+
+/* Compare without an early exit, so timing tells nothing of where they differ. */
+static int equal_const_time(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+int auth_check(const struct auth_users *u, const char *user, const char *pass)
+{
+	const char *setting = u->dummy;
+	int known = 0, ret = -1;
+
+	for (size_t i = 0; i < u->n; i++) {
+		if (strcmp(u->v[i].name, user) == 0) {
+			setting = u->v[i].hash;
+			known = 1;
+		}
+	}
+	struct crypt_data *cd = calloc(1, sizeof(*cd));
+
+	if (cd == NULL)
+		return -1;
+	while (sem_wait(&check_sem) < 0 && errno == EINTR)
+		;
+	const char *h = crypt_rn(pass, setting, cd, sizeof(*cd));
+
+	sem_post(&check_sem);
+	if (h != NULL && h[0] != '*')
+		ret = equal_const_time(h, setting) && known;
+	explicit_bzero(cd, sizeof(*cd));
+	free(cd);
+	return ret;
+}
+
+/* ---- penalties for failed logins, per address ---- */
+
+struct penalty {
+	char addr[64];
+	unsigned fails;
+	time_t last;
+};
+
+static pthread_mutex_t penalty_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct penalty penalties[PENALTY_SLOTS];
+
+/* The slot of addr, or a free or the stalest one to reuse for it.  Called with the lock held. */
+static struct penalty *penalty_slot(const char *addr, time_t now)
+{
+	struct penalty *victim = NULL;
+
+	for (size_t i = 0; i < PENALTY_SLOTS; i++) {
+		struct penalty *p = &penalties[i];
+
+		if (p->fails > 0 && strcmp(p->addr, addr) == 0) {
+			if (now - p->last > PENALTY_MEMORY_S)
+				p->fails = 0;
+			return p;
+		}
+		if (victim == NULL || (victim->fails != 0 && (p->fails == 0 || p->last < victim->last)))
+			victim = p;
+	}
+	snprintf(victim->addr, sizeof(victim->addr), "%s", addr);
+	victim->fails = 0;
+	return victim;
+}
+
+unsigned auth_penalty_fail(const char *addr, unsigned base_ms)
+{
+	time_t now = time(NULL);
+
+	pthread_mutex_lock(&penalty_lock);
+	struct penalty *p = penalty_slot(addr, now);
+	unsigned fails = ++p->fails;
+
+	p->last = now;
+	pthread_mutex_unlock(&penalty_lock);
+	unsigned long long ms = (unsigned long long)base_ms << (fails > 8 ? 8 : fails - 1);
+	unsigned long long cap = (unsigned long long)base_ms * 15 / 2;
+
+	return (unsigned)(ms < cap ? ms : cap);
+}
+
+void auth_penalty_clear(const char *addr)
+{
+	pthread_mutex_lock(&penalty_lock);
+	for (size_t i = 0; i < PENALTY_SLOTS; i++)
+		if (penalties[i].fails > 0 && strcmp(penalties[i].addr, addr) == 0)
+			penalties[i].fails = 0;
+	pthread_mutex_unlock(&penalty_lock);
+}
+
+static int b64val(int ch)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = ch ? strchr(alphabet, ch) : NULL;
+
+	return p ? (int)(p - alphabet) : -1;
+}
+
+int auth_base64_decode(const char *in, unsigned char *out, size_t outsize, size_t *len_r)
+{
+	size_t n = strlen(in), o = 0;
+
+	if (n % 4 != 0)
+		return -1;
+	for (size_t i = 0; i < n; i += 4) {
+		int v[4], pad = 0;
+
+		for (int k = 0; k < 4; k++) {
+			v[k] = b64val(in[i + k]);
+			if (in[i + k] == '=' && i + 4 == n && k >= 2)
+				pad++, v[k] = 0;
+			else if (v[k] < 0 || pad > 0)
+				return -1;
+		}
+		unsigned long w = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12 |
+				  (unsigned long)v[2] << 6 | (unsigned long)v[3];
+
+		for (int k = 0; k < 3 - pad; k++) {
+			if (o == outsize)
+				return -1;
+			out[o++] = (unsigned char)(w >> (16 - 8 * k));
+		}
+	}
+	*len_r = o;
+	return 0;
+}

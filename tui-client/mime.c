@@ -1206,9 +1206,9 @@ static size_t html_tag(struct html *h, const char *s, size_t len, size_t i)
 
 	if (len - i >= 4 && memcmp(s + i, "<!--", 4) == 0)
 		return skip_past(s, len, i + 4, "-->");
-	j = tag_name(s, len, i + 1, name, sizeof name);
 	if (i + 1 < len && (s[i + 1] == '!' || s[i + 1] == '?'))
-		return skip_past(s, len, i + 1, ">");
+		return skip_past(s, len, i + 1, ">");	/* <!DOCTYPE ...>, <?xml ...?> */
+	j = tag_name(s, len, i + 1, name, sizeof name);
 	if (!isalpha((unsigned char)name[name[0] == '/'])) {
 		html_text(h, "<", 1);	/* "a < b": a plain '<' */
 		return i + 1;

@@ -8,12 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Column widths of a list row: number, flags, date, From; the subject takes the rest. */
+/* Column widths of a list row: number, flags, date, size; From and Subject share the rest. */
 #define COL_NUM 5
 #define COL_FLAGS 2
 #define COL_DATE 10
-#define COL_FROM 22
+#define COL_FROM_MAX 24
 #define COL_SIZE 7
+/* Below this width the date column is left out, so that the subject keeps some room. */
+#define DATE_MIN_COLS 80
 
 /* Append "Name: value" when value is not empty. */
 static int add_header(struct ui_lines *out, const char *name, const char *value, int width)
@@ -145,18 +147,24 @@ static void draw_row(struct ui *ui, int y, size_t i)
 	const struct ui_msg *m = &ui->msgs[i];
 	int attr = i == ui->sel ? ui_attr(UI_SELECTED) : m->deleted ? ui_attr(UI_DELETED) : 0;
 	char num[16], flags[3], size[16], from[256];
-	int x = 0, subj_w = ui->cols - (COL_NUM + COL_FLAGS + COL_DATE + COL_FROM + COL_SIZE + 5);
+	int date_w = ui->cols >= DATE_MIN_COLS ? COL_DATE + 1 : 0;
+	int rest = ui->cols - (COL_NUM + 1 + COL_FLAGS + 1 + COL_SIZE + 1) - date_w;
+	int from_w = rest * 2 / 5 < COL_FROM_MAX ? rest * 2 / 5 : COL_FROM_MAX;
+	int x = 0, subj_w = rest - from_w;
 
 	snprintf(num, sizeof(num), "%*u", COL_NUM, m->e.num);
 	snprintf(flags, sizeof(flags), "%c%c", m->deleted ? 'D' : ' ', m->saved ? 'S' : ' ');
 	ui_text_size(m->e.size, size, sizeof(size));
 	from_name(m->from ? m->from : "", from, sizeof(from));
+	attrset(attr);
 	mvhline(y, 0, ' ', ui->cols);
+	attrset(A_NORMAL);
 	ui_text_put(y, x, COL_NUM + 1, num, attr), x += COL_NUM + 1;
 	ui_text_put(y, x, COL_FLAGS + 1, flags, attr), x += COL_FLAGS + 1;
-	ui_text_put(y, x, COL_DATE + 1, m->loaded > 0 ? m->date : "", attr), x += COL_DATE + 1;
-	ui_text_put(y, x, COL_FROM + 1, m->loaded > 0 ? from : m->loaded < 0 ? "?" : "...", attr);
-	x += COL_FROM + 1;
+	if (date_w > 0)
+		ui_text_put(y, x, date_w, m->loaded > 0 ? m->date : "", attr), x += date_w;
+	ui_text_put(y, x, from_w - 1, m->loaded > 0 ? from : m->loaded < 0 ? "?" : "...", attr);
+	x += from_w;
 	ui_text_put(y, x, subj_w > 1 ? subj_w : 1, m->loaded > 0 ? m->subject : "", attr);
 	char right[24];
 

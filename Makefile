@@ -82,7 +82,7 @@ $(B)/tests/%.o: tests/unit/%.c $(B)/flags
 	$(CC) $(ALL_CFLAGS) $(CURSES_CFLAGS) -Iserver -Itui-client -Itests/unit -c -o $@ $<
 
 $(B)/tests/test_common_%: $(B)/tests/test_common_%.o $(COMMON_OBJ)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SSL_LIBS)
 
 $(B)/tests/test_server_%: $(B)/tests/test_server_%.o $(SERVER_LIB_OBJ) $(COMMON_OBJ)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SERVER_LIBS)

@@ -155,54 +155,61 @@ static enum conn_status fill(struct conn *c)
 	}
 }
 
+/* Move n buffered octets into the caller's line. */
+static void take_octets(struct conn *c, char *buf, size_t *len, size_t n)
+{
+	memcpy(buf + *len, c->rbuf + c->rpos, n);
+	*len += n;
+	c->rpos += n;
+}
+
+/*
+ * Octets stay in the read buffer until it is clear whether the line fits: a line
+ * that ends just past the buffer's room in the next read is still a whole line,
+ * and a CR LF pair is never split between two calls.
+ */
 enum conn_status conn_read_line(struct conn *c, char *buf, size_t size, size_t *len_r)
 {
 	size_t len = 0;
+	enum conn_status st = CONN_OK;
 
 	for (;;) {
 		const char *start = c->rbuf + c->rpos;
-		size_t avail = c->rlen - c->rpos;
+		size_t avail = c->rlen - c->rpos, room = size - 1 - len;
 		const char *lf = memchr(start, '\n', avail);
-		size_t take = lf ? (size_t)(lf - start) : avail;
-		size_t content = take;
-		size_t room = size - 1 - len;
 
-		if (lf && take > 0 && start[take - 1] == '\r')
-			content--;
-		if (content > room || (!lf && take >= room)) {
-			take = room;
-			/* Keep a CR for the next call, so that CR LF is never split. */
-			if (take > 1 && start[take - 1] == '\r')
-				take--;
-			memcpy(buf + len, start, take);
-			c->rpos += take;
-			len += take;
-			buf[len] = '\0';
-			*len_r = len;
-			return CONN_LONG;
-		}
-		if (lf) {
-			memcpy(buf + len, start, content);
-			len += content;
-			c->rpos += take + 1;
-			/* A CR that ended the previous part belongs to this line's CRLF. */
-			if (content == 0 && take == 0 && len > 0 && buf[len - 1] == '\r')
-				len--;
-			buf[len] = '\0';
-			*len_r = len;
-			return CONN_OK;
-		}
-		memcpy(buf + len, start, take);
-		len += take;
-		c->rpos += take;
-		enum conn_status st = fill(c);
+		if (lf != NULL) {
+			size_t take = (size_t)(lf - start);
+			size_t content = take > 0 && start[take - 1] == '\r' ? take - 1 : take;
 
+			if (content > room) {
+				st = CONN_LONG;
+				break;
+			}
+			take_octets(c, buf, &len, content);
+			c->rpos += take - content + 1;
+			break;
+		}
+		if (avail > room + 1 || (avail == room + 1 && start[room] != '\r')) {
+			st = CONN_LONG;
+			break;
+		}
+		if (avail == sizeof(c->rbuf)) {
+			/* A long line for a large caller's buffer: pass most of it on, read on. */
+			take_octets(c, buf, &len, avail - 2);
+			continue;
+		}
+		st = fill(c);
 		if (st != CONN_OK) {
-			buf[len] = '\0';
-			*len_r = len;
-			return st;
+			take_octets(c, buf, &len, avail < room ? avail : room);
+			break;
 		}
 	}
+	if (st == CONN_LONG)
+		take_octets(c, buf, &len, size - 1 - len);
+	buf[len] = '\0';
+	*len_r = len;
+	return st;
 }
 
 enum conn_status conn_skip_line(struct conn *c)

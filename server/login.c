@@ -102,6 +102,8 @@ static enum cmd_result cmd_user(struct session *s, struct cmd_args *a)
 		return session_err(s, "missing argument: USER name");
 	if (a->argc > 2 || a->more)
 		return session_err(s, "USER takes one name");
+	if (strlen(a->argv[1]) > 64)
+		return session_err(s, "argument too long");
 	if (!auth_valid_name(a->argv[1]))
 		return session_err(s, "[AUTH] invalid user name");
 	snprintf(s->user, sizeof(s->user), "%s", a->argv[1]);

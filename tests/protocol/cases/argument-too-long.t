@@ -1,10 +1,10 @@
-# An argument of more than 40 characters is refused; 40 are fine.
+# A user name of more than 64 octets, or a number of more than 40 characters, is refused.
 Mailbox: basic
 
 S: +OK mailroom POP3 server ready
-C: USER aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+C: USER aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 S: -ERR argument too long
-C: USER aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+C: USER aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
 S: +OK send PASS
 C: PASS secret
 S: +OK maildrop has 3 messages (278 octets)

@@ -5,9 +5,11 @@ S: +OK mailroom POP3 server ready
 C: CAPA
 S: +OK capability list follows
 S: USER
+S: SASL PLAIN
 S: TOP
 S: UIDL
 S: RESP-CODES
+S: AUTH-RESP-CODE
 S: PIPELINING
 S: IMPLEMENTATION mailroom-pop3d 1.0.0
 S: .

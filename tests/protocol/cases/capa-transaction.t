@@ -1,4 +1,4 @@
-# CAPA is valid after login too, with the same list.
+# CAPA is valid after login too; USER and SASL are no longer offered there.
 Mailbox: basic
 
 S: +OK mailroom POP3 server ready
@@ -8,10 +8,10 @@ C: PASS secret
 S: +OK maildrop has 3 messages (278 octets)
 C: CAPA
 S: +OK capability list follows
-S: USER
 S: TOP
 S: UIDL
 S: RESP-CODES
+S: AUTH-RESP-CODE
 S: PIPELINING
 S: IMPLEMENTATION mailroom-pop3d 1.0.0
 S: .

@@ -175,11 +175,18 @@ static void *drain_thread(void *arg)
 	struct drain *d;
 
 	(void)arg;
-	while (read(drain_req[0], &d, sizeof(d)) == (ssize_t)sizeof(d)) {
+	for (;;) {
+		ssize_t n = read(drain_req[0], &d, sizeof(d));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(d))
+			return NULL;
 		drain_one(d);
-		CHECK(write(drain_done[1], "x", 1) == 1, "drain: %s", strerror(errno));
+		while ((n = write(drain_done[1], "x", 1)) < 0 && errno == EINTR)
+			;
+		CHECK(n == 1, "drain: %s", strerror(errno));
 	}
-	return NULL;
 }
 
 static void start_drain(void)
@@ -193,14 +200,22 @@ static void start_drain(void)
 
 static void drain_start(struct drain *d)
 {
-	CHECK(write(drain_req[1], &d, sizeof(d)) == (ssize_t)sizeof(d), "drain: %s", strerror(errno));
+	ssize_t n;
+
+	/* libFuzzer's timer (-timeout) interrupts system calls. */
+	while ((n = write(drain_req[1], &d, sizeof(d))) < 0 && errno == EINTR)
+		;
+	CHECK(n == (ssize_t)sizeof(d), "drain: %s", strerror(errno));
 }
 
 static void drain_wait(void)
 {
 	char c;
+	ssize_t n;
 
-	CHECK(read(drain_done[0], &c, 1) == 1, "drain: %s", strerror(errno));
+	while ((n = read(drain_done[0], &c, 1)) < 0 && errno == EINTR)
+		;
+	CHECK(n == 1, "drain: %s", strerror(errno));
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -265,3 +265,28 @@ def median(xs):
 
 def scratch_dir(prefix):
     return tempfile.mkdtemp(prefix=prefix)
+
+
+def run_cases(results, cases, srv):
+    """Run (name, fn) cases in order; any exception is that case's failure, and a server that
+    died ends the suite with one more failure."""
+    def guarded(fn):
+        def call():
+            try:
+                fn()
+            except (SkipTest, TestError):
+                raise
+            except Exception as e:  # poplib.error_proto, ssl errors, ...: a failed case
+                raise TestError("%s: %s" % (type(e).__name__, e))
+        return call
+    for name, fn in cases:
+        results.run(name, guarded(fn))
+        if srv is not None and not srv.running():
+            results.fail("server still running after: " + name,
+                         "exit status %s; log ends: %s" % (srv.proc.returncode,
+                                                             srv.log_text()[-600:]))
+            break
+    if srv is not None:
+        problem = srv.sanitizer_report()
+        if problem:
+            results.fail("no sanitizer reports in the server log", problem)

@@ -145,7 +145,7 @@ class AccountServer(Server):
     """
 
     def __init__(self, users=None, args=(), fixture="basic", tls=None, bind="127.0.0.1",
-                 prefix=(), mailbox=None):
+                 prefix=(), mailbox=None, start=True):
         extra = []
         if users is not None:
             extra += ["--users", users]
@@ -159,7 +159,8 @@ class AccountServer(Server):
         self.host = bind or "127.0.0.1"
         self.want_tls = tls is not None
         Server.__init__(self, fixture, extra + list(args), mailbox=mailbox, start=False)
-        self.start()
+        if start:
+            self.start()
 
     def start(self, args=None, timeout=15.0):
         if args is not None:

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -118,6 +119,31 @@ static void remove_scratch(void)
 	snprintf(path, sizeof(path), "%s/%s", maildir, ".pop3-uidlist");
 	unlink(path);
 	rmdir(maildir);
+}
+
+/* Messages missing from the scratch maildrop. */
+static size_t missing_files(void)
+{
+	char path[128];
+	struct stat st;
+	size_t n = 0;
+
+	for (size_t i = 0; i < nfixtures; i++) {
+		snprintf(path, sizeof(path), "%s/%s", maildir, fixtures[i].name);
+		n += stat(path, &st) != 0;
+	}
+	return n;
+}
+
+/* Whether the input holds word, in any case: a file may go only after DELE and QUIT. */
+static int has_word(const uint8_t *data, size_t size, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (size_t i = 0; i + n <= size; i++)
+		if (strncasecmp((const char *)data + i, word, n) == 0)
+			return 1;
+	return 0;
 }
 
 /* Put back any message that a DELE and QUIT removed, so every input sees the same maildrop. */
@@ -275,5 +301,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	CHECK(strcmp(d.first, "+OK ") == 0, "the session did not start with a greeting");
 	CHECK(!d.bare_lf, "the server sent an LF without CR");
+	if (missing_files() > 0)
+		CHECK(has_word(data, size, "DELE") && has_word(data, size, "QUIT"),
+		      "%zu messages gone without DELE and QUIT", missing_files());
 	return 0;
 }

@@ -145,7 +145,7 @@ class AccountServer(Server):
     """
 
     def __init__(self, users=None, args=(), fixture="basic", tls=None, bind="127.0.0.1",
-                 prefix=(), mailbox=None, start=True):
+                 prefix=(), mailbox=None, start=True, host=None):
         extra = []
         if users is not None:
             extra += ["--users", users]
@@ -156,7 +156,7 @@ class AccountServer(Server):
         self.bind = bind
         self.prefix = list(prefix)
         self.tls_port = None
-        self.host = bind or "127.0.0.1"
+        self.host = host or bind or "127.0.0.1"   # the address of the listening lines
         self.want_tls = tls is not None
         Server.__init__(self, fixture, extra + list(args), mailbox=mailbox, start=False)
         if start:

@@ -194,7 +194,7 @@ class Server:
         for mark in SANITIZER_MARKS:
             i = text.find(mark)
             if i >= 0:
-                return text[i:i + 600]
+                return text[i:i + 1500]
         return None
 
     # -- files ------------------------------------------------------------------------

@@ -64,10 +64,12 @@ def link_maildir(flat, maildir, names):
         os.link(os.path.join(flat, name), os.path.join(maildir, "cur", maildir_name(i)))
 
 
-def chown_tree(top, uid, gid):
+def chown_dirs(top, uid, gid):
+    """Gives uid the folders (Dovecot renames files in cur/ and writes tmp/); the message files
+    stay root's, readable by all, so 100,000 of them need no chown."""
     os.chown(top, uid, gid)
-    for root, dirs, files in os.walk(top):
-        for name in dirs + files:
+    for root, dirs, _ in os.walk(top):
+        for name in dirs:
             os.chown(os.path.join(root, name), uid, gid)
 
 
@@ -82,8 +84,9 @@ def make_box(scratch, user, kind, count, size, want_maildir):
         if kind == "big":
             write_big(path, size)
         else:
-            with open(path, "wb") as f:
-                f.write(small_message(i))
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            os.write(fd, small_message(i))
+            os.close(fd)
         names.append(name)
     if want_maildir:
         home = os.path.join(scratch, "home", user)

@@ -344,7 +344,8 @@ static void scan_install(struct scan *sc)
 		m->seen = 0;
 		msg_unref(m);
 	}
-	qsort(sc->out, sc->n, sizeof(*sc->out), msg_cmp);
+	if (sc->n > 1)
+		qsort(sc->out, sc->n, sizeof(*sc->out), msg_cmp);
 	for (size_t i = 0; i < sc->n; i++) {
 		sc->out[i]->seen = 0;
 		if (sc->out[i]->uid == 0) {

@@ -135,6 +135,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 	};
 	int ch;
 
+	opterr = 0;	/* one line of our own instead of getopt's */
 	while ((ch = getopt_long(argc, argv, "p:m:b:hV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p': o->port = optarg; break;
@@ -156,7 +157,8 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'D': o->cfg.login_delay_ms = (unsigned)parse_int(optarg, 0, 60000, "bad --login-delay: %s"); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("server (%s)\n", POP3_IMPLEMENTATION); exit(0);
-		default: usage(stderr); exit(2);
+		default:
+			die_usage("unknown option or missing argument: %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
@@ -542,13 +544,16 @@ int main(int argc, char **argv)
 	parse_options(argc, argv, &o);
 	raise_fd_limit();
 	setup_signals();
+	/* An unusable folder stops start-up before anything listens. */
+	check_folder(o.cfg.mailroot ? o.cfg.mailroot : o.cfg.mailbox);
+	if (o.cfg.mailroot == NULL && o.run_as == NULL)
+		check_mailbox(o.cfg.mailbox);
 	load_secrets(&o);
 	open_listeners(&o, &ls);
 	drop_privileges(o.run_as);
-	if (o.cfg.mailroot == NULL)
+	/* With --run-as the folder is read as the user that will serve it. */
+	if (o.cfg.mailroot == NULL && o.run_as != NULL)
 		check_mailbox(o.cfg.mailbox);
-	else
-		check_folder(o.cfg.mailroot);
 	serve(&ls, &o.cfg);
 	shutdown_sessions(&ls);
 	log_msg("stopped");

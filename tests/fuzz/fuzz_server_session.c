@@ -1,9 +1,16 @@
-/* Fuzz target: the server's command reader, dispatcher and handlers, one session per input. */
+/*
+ * Fuzz target: the server's command reader, dispatcher and handlers, one session per input.
+ * Built twice: fuzz_server_session accepts any login into one maildrop; with FUZZ_ACCOUNTS,
+ * fuzz_server_accounts reads a users file and MAILROOT/<user>, as --users and --mailroot do.
+ */
+#include "auth.h"
 #include "session.h"
 
 #include <errno.h>
+#include <crypt.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +42,8 @@ static const char *const extra_files[][2] = {
 
 static struct fixture fixtures[8];
 static size_t nfixtures;
-static char maildir[64];
+static char root[256];		/* the scratch folder, under $TMPDIR or /tmp */
+static char maildir[320];	/* the maildrop with the fixtures: root, or root/alice */
 static struct server_config cfg;
 
 #define CHECK(cond, ...)                                                              \
@@ -54,16 +62,32 @@ __attribute__((weak)) int server_stopping(void)
 	return 0;
 }
 
-/* Session logs are dropped (see LINKWRAP in the Makefile). */
+/* Session logs are dropped (see LINKWRAP in the Makefile), or printed with FUZZ_TRACE set. */
 void __wrap_log_conn(unsigned long id, const char *peer, const char *fmt, ...);
 void __wrap_log_msg(const char *fmt, ...);
 void __wrap_log_conn(unsigned long id, const char *peer, const char *fmt, ...)
 {
-	(void)id, (void)peer, (void)fmt;
+	va_list ap;
+
+	if (!cfg.trace)
+		return;
+	fprintf(stderr, "[%lu] %s ", id, peer);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
+
 void __wrap_log_msg(const char *fmt, ...)
 {
-	(void)fmt;
+	va_list ap;
+
+	if (!cfg.trace)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 static void write_file(const char *path, const char *data, size_t len)
@@ -108,23 +132,35 @@ static void load_samples(void)
 	}
 }
 
+/* Remove path/name if it is there; for a folder, its UID list first. */
+static void remove_in(const char *path, const char *name)
+{
+	char p[512], list[600];
+
+	snprintf(p, sizeof(p), "%s/%s", path, name);
+	snprintf(list, sizeof(list), "%s/.pop3-uidlist", p);
+	unlink(list);
+	if (unlink(p) != 0)
+		rmdir(p);
+}
+
 static void remove_scratch(void)
 {
-	char path[128];
-
-	for (size_t i = 0; i < nfixtures; i++) {
-		snprintf(path, sizeof(path), "%s/%s", maildir, fixtures[i].name);
-		unlink(path);
+	for (size_t i = 0; i < nfixtures; i++)
+		remove_in(maildir, fixtures[i].name);
+	remove_in(maildir, ".pop3-uidlist");
+	if (strcmp(maildir, root) != 0) {
+		remove_in(root, "alice");
+		remove_in(root, "bob");		/* made by the server at bob's first login */
+		remove_in(root, "users");
 	}
-	snprintf(path, sizeof(path), "%s/%s", maildir, ".pop3-uidlist");
-	unlink(path);
-	rmdir(maildir);
+	rmdir(root);
 }
 
 /* Messages missing from the scratch maildrop. */
 static size_t missing_files(void)
 {
-	char path[128];
+	char path[512];
 	struct stat st;
 	size_t n = 0;
 
@@ -149,7 +185,7 @@ static int has_word(const uint8_t *data, size_t size, const char *word)
 /* Put back any message that a DELE and QUIT removed, so every input sees the same maildrop. */
 static void restore_mailbox(void)
 {
-	char path[128];
+	char path[512];
 	struct stat st;
 
 	for (size_t i = 0; i < nfixtures; i++) {
@@ -244,6 +280,29 @@ static void drain_wait(void)
 	CHECK(n == 1, "drain: %s", strerror(errno));
 }
 
+#ifdef FUZZ_ACCOUNTS
+/*
+ * alice (password "secret") has the fixtures, bob ("bob") has no folder yet.  Cheap MD5-crypt
+ * hashes keep the checks fast; unknown users are checked against alice's.
+ */
+static void setup_accounts(void)
+{
+	char path[512], users[512], err[600];
+	const char *a = crypt("secret", "$1$fuzzsalt$");
+	int n = snprintf(users, sizeof(users), "# fuzz accounts\nalice:%s\n", a ? a : "*");
+	const char *b = crypt("bob", "$1$fuzzsalt$");
+
+	snprintf(users + n, sizeof(users) - (size_t)n, "\nbob:%s\n", b ? b : "*");
+	snprintf(path, sizeof(path), "%s/users", root);
+	write_file(path, users, strlen(users));
+	cfg.users = auth_load(path, err, sizeof(err));
+	CHECK(cfg.users != NULL, "%s", err);
+	cfg.mailroot = root;
+	snprintf(maildir, sizeof(maildir), "%s/alice", root);
+	CHECK(mkdir(maildir, 0700) == 0, "%s: %s", maildir, strerror(errno));
+}
+#endif
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -251,9 +310,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	load_samples();
 	for (size_t i = 0; i < sizeof(extra_files) / sizeof(extra_files[0]); i++)
 		add_fixture(extra_files[i][0], extra_files[i][1], strlen(extra_files[i][1]));
-	snprintf(maildir, sizeof(maildir), "/tmp/fuzz-pop3d.XXXXXX");
-	CHECK(mkdtemp(maildir) != NULL, "mkdtemp: %s", strerror(errno));
+	const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+
+	snprintf(root, sizeof(root), "%s/fuzz-pop3d.XXXXXX", tmp);
+	CHECK(mkdtemp(root) != NULL, "mkdtemp: %s", strerror(errno));
+	snprintf(maildir, sizeof(maildir), "%s", root);
 	atexit(remove_scratch);
+#ifdef FUZZ_ACCOUNTS
+	setup_accounts();
+#endif
 	restore_mailbox();
 	cfg.mailbox = maildir;
 	cfg.idle_timeout = 1;

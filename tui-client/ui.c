@@ -19,81 +19,9 @@
 /* Progress redraws at most this often (ms), like ncdu's update_delay. */
 #define PROGRESS_MS 100
 
-/* Function keys from wget_wch live above every character in the key table. */
-#define FKEY 0x40000000
-#define FK(k) ((k) | FKEY)
-#define CTRL(c) ((c) & 0x1f)
-#define ESC 27
-#define ANY (UI_LIST | UI_PAGER | UI_HELP)
-
 static volatile sig_atomic_t got_signal;
 static int screen_open;
 static int attrs[UI_ROLES];
-
-static void act_help(struct ui *ui);
-static void act_help_close(struct ui *ui);
-static void act_help_down(struct ui *ui);
-static void act_help_up(struct ui *ui);
-static void act_redraw(struct ui *ui);
-static void act_quit(struct ui *ui);
-static void act_abort(struct ui *ui);
-
-/*
- * Every key: the views it works in, up to three keys, the label and text of the help
- * screen, the action, and the short word for the hint line (NULL: not on it).
- */
-struct binding {
-	unsigned views;
-	int keys[3];
-	const char *label;
-	const char *help;
-	void (*fn)(struct ui *);
-	const char *hint;
-};
-
-static const struct binding bindings[] = {
-	{ UI_LIST, { 'j', FK(KEY_DOWN) }, "j Down", "next message", ui_act_down, NULL },
-	{ UI_LIST, { 'k', FK(KEY_UP) }, "k Up", "previous message", ui_act_up, NULL },
-	{ UI_LIST, { FK(KEY_NPAGE), ' ' }, "PgDn Space", "next page", ui_act_page_down, NULL },
-	{ UI_LIST, { FK(KEY_PPAGE), '-' }, "PgUp -", "previous page", ui_act_page_up, NULL },
-	{ UI_LIST, { FK(KEY_HOME), 'g' }, "Home g", "first message", ui_act_first, NULL },
-	{ UI_LIST, { FK(KEY_END), 'G' }, "End G", "last message", ui_act_last, NULL },
-	{ UI_LIST, { '\n', '\r', FK(KEY_ENTER) }, "Enter", "view the whole message", ui_act_open, "View" },
-	{ UI_LIST, { 'r' }, "r", "retrieve: save the message to the save folder", ui_act_retrieve, "Save" },
-	{ UI_LIST, { 'R' }, "R", "retrieve all messages", ui_act_retrieve_all, NULL },
-	{ UI_LIST, { 'd' }, "d", "delete (DELE now; gone when you quit with q)", ui_act_delete, "Del" },
-	{ UI_LIST, { 'u' }, "u", "undelete this message (RSET, then DELE the others again)", ui_act_undelete, "Undel" },
-	{ UI_LIST, { 'U' }, "U", "undelete all messages (RSET)", ui_act_undelete_all, NULL },
-	{ UI_LIST, { '/' }, "/", "search From and Subject", ui_act_search, "Search" },
-	{ UI_LIST, { 'n' }, "n", "next match", ui_act_search_next, NULL },
-	{ UI_LIST, { ':' }, ":", "raw command console", ui_act_raw, "Raw" },
-	{ UI_PAGER, { 'j', FK(KEY_DOWN), '\n' }, "j Down Enter", "next line", ui_act_pager_down, NULL },
-	{ UI_PAGER, { 'k', FK(KEY_UP) }, "k Up", "previous line", ui_act_pager_up, NULL },
-	{ UI_PAGER, { ' ', FK(KEY_NPAGE) }, "Space PgDn", "next page", ui_act_pager_page_down, "NextPg" },
-	{ UI_PAGER, { '-', FK(KEY_PPAGE) }, "- PgUp", "previous page", ui_act_pager_page_up, "PrevPg" },
-	{ UI_PAGER, { 'g', FK(KEY_HOME) }, "g Home", "top of the message", ui_act_pager_top, NULL },
-	{ UI_PAGER, { 'G', FK(KEY_END) }, "G End", "end of the message", ui_act_pager_end, NULL },
-	{ UI_PAGER, { 'h' }, "h", "toggle the raw source", ui_act_pager_source, "Source" },
-	{ UI_PAGER, { 's', 'r' }, "s r", "save the message", ui_act_pager_save, "Save" },
-	{ UI_PAGER, { 'q', 'i', ESC }, "q i Esc", "back to the list", ui_act_pager_close, "Back" },
-	{ UI_RAW, { '\n', '\r', FK(KEY_ENTER) }, "Enter", "send the command", ui_act_raw_run, "Send" },
-	{ UI_RAW, { FK(KEY_UP) }, "Up", "previous command in the history", ui_act_raw_hist_prev, "History" },
-	{ UI_RAW, { FK(KEY_DOWN) }, "Down", "next command in the history", ui_act_raw_hist_next, NULL },
-	{ UI_RAW, { FK(KEY_PPAGE) }, "PgUp", "scroll back", ui_act_raw_scroll_up, "Scroll" },
-	{ UI_RAW, { FK(KEY_NPAGE) }, "PgDn", "scroll forward", ui_act_raw_scroll_down, NULL },
-	{ UI_RAW, { FK(KEY_BACKSPACE), 0x7f, CTRL('H') }, "Backspace", "erase a character", ui_act_raw_erase, NULL },
-	{ UI_RAW, { ESC }, "Esc", "back to the list", ui_act_raw_close, "Back" },
-	{ UI_HELP, { 'j', FK(KEY_DOWN) }, "j Down", "scroll down", act_help_down, NULL },
-	{ UI_HELP, { 'k', FK(KEY_UP) }, "k Up", "scroll up", act_help_up, NULL },
-	{ UI_HELP, { 'q', ESC, '?' }, "q Esc ?", "close the help", act_help_close, "Back" },
-	{ UI_LIST | UI_PAGER, { '?', FK(KEY_F(1)) }, "? F1", "this help", act_help, "Help" },
-	{ UI_RAW, { FK(KEY_F(1)) }, "F1", "this help", act_help, "Help" },
-	{ UI_LIST | UI_PAGER | UI_RAW | UI_HELP, { CTRL('L') }, "^L", "redraw the screen", act_redraw, NULL },
-	{ UI_LIST, { 'q' }, "q", "quit: QUIT, so that deletions take effect (asks first)", act_quit, "Quit" },
-	{ UI_LIST, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first)", act_abort, "Abort" },
-};
-
-#define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
 
 int ui_attr(enum ui_role role)
 {
@@ -200,31 +128,6 @@ void ui_connection_lost(struct ui *ui)
 		 pop3c_error(ui->pc));
 }
 
-/* The key's name for the hint line: the first word of the label. */
-static void first_word(const char *label, char *buf, size_t size)
-{
-	snprintf(buf, size, "%.*s", (int)strcspn(label, " "), label);
-}
-
-void ui_hint_text(enum ui_view view, char *buf, size_t size)
-{
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < NBINDINGS && o + 1 < size; i++) {
-		char key[16];
-
-		if (!(bindings[i].views & view) || bindings[i].hint == NULL)
-			continue;
-		first_word(bindings[i].label, key, sizeof(key));
-		int n = snprintf(buf + o, size - o, "%s:%s  ", key, bindings[i].hint);
-
-		if (n < 0 || (size_t)n >= size - o)
-			break;
-		o += (size_t)n;
-	}
-}
-
 static void draw_title(struct ui *ui)
 {
 	char t[512], size[32];
@@ -237,31 +140,6 @@ static void draw_title(struct ui *ui)
 	if (del > 0 && n > 0 && (size_t)n < sizeof(t))
 		snprintf(t + n, sizeof(t) - (size_t)n, "  Del:%zu (deleted at q)", del);
 	ui_text_put(0, 0, ui->cols, t, ui_attr(UI_TITLE));
-}
-
-static void draw_help_view(struct ui *ui)
-{
-	static const struct { unsigned view; const char *name; } groups[] = {
-		{ UI_LIST, "Message list" }, { UI_PAGER, "Message view" },
-		{ UI_RAW, "Raw console (other keys type the command)" }, { UI_HELP, "This help" },
-	};
-	struct ui_lines l = { 0 };
-	char line[256];
-
-	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		snprintf(line, sizeof(line), "%s%s:", g ? "\n" : "", groups[g].name);
-		ui_text_wrap(line, strlen(line), ui->cols, &l);
-		for (size_t i = 0; i < NBINDINGS; i++)
-			if (bindings[i].views & groups[g].view) {
-				snprintf(line, sizeof(line), "  %-14s %s", bindings[i].label, bindings[i].help);
-				ui_text_wrap(line, strlen(line), ui->cols, &l);
-			}
-	}
-	if (ui->help_off + 1 > l.n)
-		ui->help_off = l.n ? l.n - 1 : 0;
-	for (int r = 0; r < ui->rows - 3 && ui->help_off + (size_t)r < l.n; r++)
-		ui_text_put(1 + r, 0, ui->cols, l.v[ui->help_off + (size_t)r], A_NORMAL);
-	ui_lines_clear(&l);
 }
 
 static void draw_too_small(struct ui *ui)
@@ -293,7 +171,7 @@ static void ui_draw(struct ui *ui)
 	else if (ui->view == UI_PAGER)
 		ui_pager_draw(ui);
 	else if (ui->view == UI_HELP)
-		draw_help_view(ui);
+		ui_keys_draw_help(ui);
 	ui_hint_text(ui->view, hint, sizeof(hint));
 	ui_text_put(ui->rows - 2, 0, ui->cols, hint, ui_attr(UI_HINT));
 	ui_text_put(ui->rows - 1, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);
@@ -303,7 +181,7 @@ static void ui_draw(struct ui *ui)
 	refresh();
 }
 
-/* Read a key: a character, or FK(code) for a function key; ERR after a quiet tick. */
+/* Read a key: a character, or UI_FK(code) for a function key; ERR after a quiet tick. */
 static int read_key(void)
 {
 	wint_t ch;
@@ -311,22 +189,7 @@ static int read_key(void)
 
 	if (r == ERR)
 		return ERR;
-	return r == KEY_CODE_YES ? FK((int)ch) : (int)ch;
-}
-
-/* Run the binding for key in the current view; 0 when none matched. */
-static int dispatch(struct ui *ui, int key)
-{
-	for (size_t i = 0; i < NBINDINGS; i++) {
-		if (!(bindings[i].views & ui->view))
-			continue;
-		for (size_t k = 0; k < 3; k++)
-			if (bindings[i].keys[k] == key && (key != 0 || k == 0)) {
-				bindings[i].fn(ui);
-				return 1;
-			}
-	}
-	return 0;
+	return r == KEY_CODE_YES ? UI_FK((int)ch) : (int)ch;
 }
 
 /* Between keys: a signal ends the session, the server may have gone, NOOP keeps it alive. */
@@ -368,17 +231,17 @@ static void loop(struct ui *ui)
 			continue;
 		}
 		last_active = time(NULL);
-		if (key == FK(KEY_RESIZE)) {
+		if (key == UI_FK(KEY_RESIZE)) {
 			ui_layout(ui);
 			continue;
 		}
 		ui->status[0] = '\0';
 		if (ui->rows < MIN_ROWS || ui->cols < MIN_COLS) {
-			if (key == 'Q' || key == CTRL('L'))
-				dispatch(ui, key);
+			if (key == 'Q' || key == UI_CTRL('L'))
+				ui_keys_dispatch(ui, key);
 			continue;
 		}
-		if (!dispatch(ui, key) && ui->view == UI_RAW && key < FKEY)
+		if (!ui_keys_dispatch(ui, key) && ui->view == UI_RAW && key < UI_FKEY)
 			ui_raw_insert(ui, (wchar_t)key);
 	}
 }
@@ -413,16 +276,16 @@ int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 				break;
 			continue;
 		}
-		if (key == FK(KEY_RESIZE))
+		if (key == UI_FK(KEY_RESIZE))
 			ui_layout(ui);
-		else if (key == ESC || key == CTRL('C') || key == CTRL('G'))
+		else if (key == UI_ESC || key == UI_CTRL('C') || key == UI_CTRL('G'))
 			break;
-		else if (key == '\n' || key == '\r' || key == FK(KEY_ENTER)) {
+		else if (key == '\n' || key == '\r' || key == UI_FK(KEY_ENTER)) {
 			r = wcstombs(buf, in, size) == (size_t)-1 ? -1 : 0;
 			break;
-		} else if ((key == FK(KEY_BACKSPACE) || key == 0x7f || key == CTRL('H')) && n > 0)
+		} else if ((key == UI_FK(KEY_BACKSPACE) || key == 0x7f || key == UI_CTRL('H')) && n > 0)
 			in[--n] = L'\0';
-		else if (key < FKEY && key >= ' ' && n + 1 < sizeof(in) / sizeof(in[0])) {
+		else if (key < UI_FKEY && key >= ' ' && n + 1 < sizeof(in) / sizeof(in[0])) {
 			in[n++] = (wchar_t)key;
 			in[n] = L'\0';
 		}
@@ -440,7 +303,7 @@ int ui_confirm(struct ui *ui, const char *question)
 		draw_prompt(ui, label, L"");
 		int key = read_key();
 
-		if (key == FK(KEY_RESIZE)) {
+		if (key == UI_FK(KEY_RESIZE)) {
 			ui_layout(ui);
 			continue;
 		}
@@ -482,65 +345,6 @@ void ui_progress(struct ui *ui, unsigned num, unsigned long long done, unsigned 
 		ui_text_put(ui->rows - 1, 0, ui->cols, line, A_NORMAL);
 		refresh();
 	}
-}
-
-static void act_help(struct ui *ui)
-{
-	ui->back = ui->view;
-	ui->view = UI_HELP;
-	ui->help_off = 0;
-}
-
-static void act_help_close(struct ui *ui)
-{
-	ui->view = ui->back ? ui->back : UI_LIST;
-}
-
-static void act_help_down(struct ui *ui)
-{
-	ui->help_off++;
-}
-
-static void act_help_up(struct ui *ui)
-{
-	if (ui->help_off > 0)
-		ui->help_off--;
-}
-
-static void act_redraw(struct ui *ui)
-{
-	(void)ui;
-	clearok(curscr, TRUE);
-}
-
-static void act_quit(struct ui *ui)
-{
-	char q[128];
-	size_t del = ui_mbox_pending(ui);
-
-	snprintf(q, sizeof(q), "Quit and delete %zu message%s on the server?", del, del == 1 ? "" : "s");
-	if (del > 0 && !ui_confirm(ui, q)) {
-		ui_status(ui, 0, "not quitting; U undeletes all");
-		return;
-	}
-	int r = pop3c_quit(ui->pc);
-
-	if (r == POP3C_FAIL) {
-		ui_connection_lost(ui);
-		return;
-	}
-	ui->quit = 1;
-	ui->exit_status = r == POP3C_OK ? 0 : 1;
-	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s", pop3c_reply(ui->pc));
-}
-
-static void act_abort(struct ui *ui)
-{
-	if (!ui_confirm(ui, "Abort without QUIT? Nothing will be deleted on the server."))
-		return;
-	ui->quit = 1;
-	ui->exit_status = 0;
-	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "aborted without QUIT: nothing was deleted on the server");
 }
 
 int ui_run(const struct client_opts *o, struct pop3c *pc)

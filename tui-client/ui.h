@@ -81,6 +81,12 @@ struct ui {
 	char exit_msg[700];
 };
 
+/* Function keys from wget_wch live above every character in the key table. */
+#define UI_FKEY 0x40000000
+#define UI_FK(k) ((k) | UI_FKEY)
+#define UI_CTRL(c) ((c) & 0x1f)
+#define UI_ESC 27
+
 /* ui.c */
 int ui_run(const struct client_opts *o, struct pop3c *pc);
 void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -92,9 +98,15 @@ int ui_confirm(struct ui *ui, const char *question);
 int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
 /* Progress of a long RETR on the status line; done/total octets. */
 void ui_progress(struct ui *ui, unsigned num, unsigned long long done, unsigned long long total);
-/* The hint line's text for a view, made from the key table. */
-void ui_hint_text(enum ui_view view, char *buf, size_t size);
 int ui_attr(enum ui_role role);
+
+/* ui_keys.c: the key table. */
+/* Run the binding for key (a character or UI_FK(code)) in the current view; 0 when none. */
+int ui_keys_dispatch(struct ui *ui, int key);
+/* The hint line's text for a view. */
+void ui_hint_text(enum ui_view view, char *buf, size_t size);
+/* The help screen, generated from the table. */
+void ui_keys_draw_help(struct ui *ui);
 
 /* ui_text.c: width-aware drawing of untrusted text. */
 /* Draw UTF-8 text at y,x within width columns, controls shown as '?', padded with blanks. */

@@ -1,0 +1,198 @@
+/* The key table: every binding with its help text and action; the dispatcher, hint line and help screen read it. */
+#include "ui.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+#define ANY (UI_LIST | UI_PAGER | UI_RAW | UI_HELP)
+
+static void act_help(struct ui *ui);
+static void act_help_close(struct ui *ui);
+static void act_help_down(struct ui *ui);
+static void act_help_up(struct ui *ui);
+static void act_redraw(struct ui *ui);
+static void act_quit(struct ui *ui);
+static void act_abort(struct ui *ui);
+
+/*
+ * Every key: the views it works in, up to four keys, the label and text of the help
+ * screen, the action, and the short word for the hint line (NULL: not on it).
+ */
+struct binding {
+	unsigned views;
+	int keys[4];
+	const char *label;
+	const char *help;
+	void (*fn)(struct ui *);
+	const char *hint;
+};
+
+static const struct binding bindings[] = {
+	{ UI_LIST, { 'j', UI_FK(KEY_DOWN) }, "j Down", "next message", ui_act_down, NULL },
+	{ UI_LIST, { 'k', UI_FK(KEY_UP) }, "k Up", "previous message", ui_act_up, NULL },
+	{ UI_LIST, { UI_FK(KEY_NPAGE), ' ' }, "PgDn Space", "next page", ui_act_page_down, NULL },
+	{ UI_LIST, { UI_FK(KEY_PPAGE), '-' }, "PgUp -", "previous page", ui_act_page_up, NULL },
+	{ UI_LIST, { UI_FK(KEY_HOME), 'g' }, "Home g", "first message", ui_act_first, NULL },
+	{ UI_LIST, { UI_FK(KEY_END), 'G' }, "End G", "last message", ui_act_last, NULL },
+	{ UI_LIST, { '\n', '\r', UI_FK(KEY_ENTER) }, "Enter", "view the whole message", ui_act_open, "View" },
+	{ UI_LIST, { 'r' }, "r", "retrieve: save the message to the save folder", ui_act_retrieve, "Save" },
+	{ UI_LIST, { 'R' }, "R", "retrieve all messages", ui_act_retrieve_all, NULL },
+	{ UI_LIST, { 'd' }, "d", "delete (DELE now; gone when you quit with q)", ui_act_delete, "Del" },
+	{ UI_LIST, { 'u' }, "u", "undelete this message (RSET, then DELE the others again)", ui_act_undelete, "Undel" },
+	{ UI_LIST, { 'U' }, "U", "undelete all messages (RSET)", ui_act_undelete_all, NULL },
+	{ UI_LIST, { '/' }, "/", "search From and Subject", ui_act_search, "Search" },
+	{ UI_LIST, { 'n' }, "n", "next match", ui_act_search_next, NULL },
+	{ UI_LIST, { ':' }, ":", "raw command console", ui_act_raw, "Raw" },
+	{ UI_PAGER, { 'j', UI_FK(KEY_DOWN), '\r', '\n' }, "j Down Enter", "next line", ui_act_pager_down, NULL },
+	{ UI_PAGER, { 'k', UI_FK(KEY_UP) }, "k Up", "previous line", ui_act_pager_up, NULL },
+	{ UI_PAGER, { ' ', UI_FK(KEY_NPAGE) }, "Space PgDn", "next page", ui_act_pager_page_down, "NextPg" },
+	{ UI_PAGER, { '-', UI_FK(KEY_PPAGE) }, "- PgUp", "previous page", ui_act_pager_page_up, "PrevPg" },
+	{ UI_PAGER, { 'g', UI_FK(KEY_HOME) }, "g Home", "top of the message", ui_act_pager_top, NULL },
+	{ UI_PAGER, { 'G', UI_FK(KEY_END) }, "G End", "end of the message", ui_act_pager_end, NULL },
+	{ UI_PAGER, { 'h' }, "h", "toggle the raw source", ui_act_pager_source, "Source" },
+	{ UI_PAGER, { 's', 'r' }, "s r", "save the message", ui_act_pager_save, "Save" },
+	{ UI_PAGER, { 'q', 'i', UI_ESC }, "q i Esc", "back to the list", ui_act_pager_close, "Back" },
+	{ UI_RAW, { '\n', '\r', UI_FK(KEY_ENTER) }, "Enter", "send the command", ui_act_raw_run, "Send" },
+	{ UI_RAW, { UI_FK(KEY_UP) }, "Up", "previous command in the history", ui_act_raw_hist_prev, "History" },
+	{ UI_RAW, { UI_FK(KEY_DOWN) }, "Down", "next command in the history", ui_act_raw_hist_next, NULL },
+	{ UI_RAW, { UI_FK(KEY_PPAGE) }, "PgUp", "scroll back", ui_act_raw_scroll_up, "Scroll" },
+	{ UI_RAW, { UI_FK(KEY_NPAGE) }, "PgDn", "scroll forward", ui_act_raw_scroll_down, NULL },
+	{ UI_RAW, { UI_FK(KEY_BACKSPACE), 0x7f, UI_CTRL('H') }, "Backspace", "erase a character", ui_act_raw_erase, NULL },
+	{ UI_RAW, { UI_ESC }, "Esc", "back to the list", ui_act_raw_close, "Back" },
+	{ UI_HELP, { 'j', UI_FK(KEY_DOWN) }, "j Down", "scroll down", act_help_down, NULL },
+	{ UI_HELP, { 'k', UI_FK(KEY_UP) }, "k Up", "scroll up", act_help_up, NULL },
+	{ UI_HELP, { 'q', UI_ESC, '?' }, "q Esc ?", "close the help", act_help_close, "Back" },
+	{ UI_LIST | UI_PAGER, { '?', UI_FK(KEY_F(1)) }, "? F1", "this help", act_help, "Help" },
+	{ UI_RAW, { UI_FK(KEY_F(1)) }, "F1", "this help", act_help, "Help" },
+	{ ANY, { UI_CTRL('L') }, "^L", "redraw the screen", act_redraw, NULL },
+	{ UI_LIST, { 'q' }, "q", "quit: QUIT, so that deletions take effect (asks first)", act_quit, "Quit" },
+	{ UI_LIST, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first)", act_abort, "Abort" },
+};
+
+#define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))
+
+/* The key's name for the hint line: the first word of the label. */
+static void first_word(const char *label, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)strcspn(label, " "), label);
+}
+
+void ui_hint_text(enum ui_view view, char *buf, size_t size)
+{
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < NBINDINGS && o + 1 < size; i++) {
+		char key[16];
+
+		if (!(bindings[i].views & view) || bindings[i].hint == NULL)
+			continue;
+		first_word(bindings[i].label, key, sizeof(key));
+		int n = snprintf(buf + o, size - o, "%s:%s  ", key, bindings[i].hint);
+
+		if (n < 0 || (size_t)n >= size - o)
+			break;
+		o += (size_t)n;
+	}
+}
+
+void ui_keys_draw_help(struct ui *ui)
+{
+	static const struct { unsigned view; const char *name; } groups[] = {
+		{ UI_LIST, "Message list" }, { UI_PAGER, "Message view" },
+		{ UI_RAW, "Raw console (other keys type the command)" }, { UI_HELP, "This help" },
+	};
+	struct ui_lines l = { 0 };
+	char line[256];
+
+	for (size_t g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		snprintf(line, sizeof(line), "%s%s:", g ? "\n" : "", groups[g].name);
+		ui_text_wrap(line, strlen(line), ui->cols, &l);
+		for (size_t i = 0; i < NBINDINGS; i++)
+			if (bindings[i].views & groups[g].view) {
+				snprintf(line, sizeof(line), "  %-14s %s", bindings[i].label, bindings[i].help);
+				ui_text_wrap(line, strlen(line), ui->cols, &l);
+			}
+	}
+	if (ui->help_off + 1 > l.n)
+		ui->help_off = l.n ? l.n - 1 : 0;
+	for (int r = 0; r < ui->rows - 3 && ui->help_off + (size_t)r < l.n; r++)
+		ui_text_put(1 + r, 0, ui->cols, l.v[ui->help_off + (size_t)r], A_NORMAL);
+	ui_lines_clear(&l);
+}
+
+/* Run the binding for key in the current view; 0 when none matched. */
+int ui_keys_dispatch(struct ui *ui, int key)
+{
+	for (size_t i = 0; i < NBINDINGS; i++) {
+		if (!(bindings[i].views & ui->view))
+			continue;
+		for (size_t k = 0; k < 4; k++)
+			if (bindings[i].keys[k] == key && (key != 0 || k == 0)) {
+				bindings[i].fn(ui);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+static void act_help(struct ui *ui)
+{
+	ui->back = ui->view;
+	ui->view = UI_HELP;
+	ui->help_off = 0;
+}
+
+static void act_help_close(struct ui *ui)
+{
+	ui->view = ui->back ? ui->back : UI_LIST;
+}
+
+static void act_help_down(struct ui *ui)
+{
+	ui->help_off++;
+}
+
+static void act_help_up(struct ui *ui)
+{
+	if (ui->help_off > 0)
+		ui->help_off--;
+}
+
+static void act_redraw(struct ui *ui)
+{
+	(void)ui;
+	clearok(curscr, TRUE);
+}
+
+static void act_quit(struct ui *ui)
+{
+	char q[128];
+	size_t del = ui_mbox_pending(ui);
+
+	snprintf(q, sizeof(q), "Quit and delete %zu message%s on the server?", del, del == 1 ? "" : "s");
+	if (del > 0 && !ui_confirm(ui, q)) {
+		ui_status(ui, 0, "not quitting; U undeletes all");
+		return;
+	}
+	int r = pop3c_quit(ui->pc);
+
+	if (r == POP3C_FAIL) {
+		ui_connection_lost(ui);
+		return;
+	}
+	ui->quit = 1;
+	ui->exit_status = r == POP3C_OK ? 0 : 1;
+	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s", pop3c_reply(ui->pc));
+}
+
+static void act_abort(struct ui *ui)
+{
+	if (!ui_confirm(ui, "Abort without QUIT? Nothing will be deleted on the server."))
+		return;
+	ui->quit = 1;
+	ui->exit_status = 0;
+	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "aborted without QUIT: nothing was deleted on the server");
+}
+

@@ -273,6 +273,8 @@ void ui_act_delete(struct ui *ui)
 	}
 	m->deleted = 1;
 	ui->preview_ok = 0;
+	if (ui_mbox_refresh_stat(ui) < 0)
+		return;
 	ui_status(ui, 0, "message %u marked for deletion; it goes when you quit with q", m->e.num);
 	if (ui->sel + 1 < ui->n)
 		ui->sel++;
@@ -294,6 +296,8 @@ static void reset_except(struct ui *ui, size_t skip, int keep_others)
 	ui->preview_ok = 0;
 	if (r == POP3C_FAIL)
 		ui_connection_lost(ui);
+	else
+		ui_mbox_refresh_stat(ui);
 }
 
 void ui_act_undelete(struct ui *ui)

@@ -2,12 +2,14 @@
 #include "ui.h"
 
 #include <curses.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 /* The smallest terminal the layout works in; below it a notice is shown instead. */
 #define MIN_COLS 60
@@ -192,15 +194,25 @@ static int read_key(void)
 	return r == KEY_CODE_YES ? UI_FK((int)ch) : (int)ch;
 }
 
+/* 1 when the terminal has gone (its window closed without a SIGHUP reaching us). */
+static int terminal_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 /* Between keys: a signal ends the session, the server may have gone, NOOP keeps it alive. */
 static void idle(struct ui *ui, time_t *last_active)
 {
+	if (!got_signal && terminal_gone())
+		got_signal = SIGHUP;
 	if (got_signal) {
 		ui->quit = 1;
 		ui->exit_status = 1;
 		snprintf(ui->exit_msg, sizeof(ui->exit_msg),
 			 "client: %s: closed without QUIT, nothing was deleted on the server",
-			 got_signal == SIGINT ? "interrupted" : "terminated");
+			 got_signal == SIGINT ? "interrupted" : got_signal == SIGHUP ? "terminal closed" : "terminated");
 		return;
 	}
 	if (pop3c_check_closed(ui->pc)) {

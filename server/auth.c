@@ -229,20 +229,41 @@ static struct penalty *penalty_slot(const char *addr, time_t now)
 	return victim;
 }
 
-unsigned auth_penalty_fail(const char *addr, unsigned base_ms)
+/* The full delay of the n-th failure in a row: base, doubling, at most 7.5 x base. */
+static unsigned penalty_of(unsigned fails, unsigned base_ms)
+{
+	unsigned long long ms = (unsigned long long)base_ms << (fails > 8 ? 8 : fails - 1);
+	unsigned long long cap = (unsigned long long)base_ms * 15 / 2;
+
+	return (unsigned)(ms < cap ? ms : cap);
+}
+
+unsigned auth_penalty_wait(const char *addr, unsigned base_ms)
+{
+	time_t now = time(NULL);
+	unsigned fails = 0;
+
+	pthread_mutex_lock(&penalty_lock);
+	for (size_t i = 0; i < PENALTY_SLOTS; i++) {
+		const struct penalty *p = &penalties[i];
+
+		if (p->fails > 0 && now - p->last <= PENALTY_MEMORY_S && strcmp(p->addr, addr) == 0)
+			fails = p->fails;
+	}
+	pthread_mutex_unlock(&penalty_lock);
+	return fails == 0 ? 0 : penalty_of(fails + 1, base_ms) - base_ms;
+}
+
+void auth_penalty_fail(const char *addr)
 {
 	time_t now = time(NULL);
 
 	pthread_mutex_lock(&penalty_lock);
 	struct penalty *p = penalty_slot(addr, now);
-	unsigned fails = ++p->fails;
 
+	p->fails++;
 	p->last = now;
 	pthread_mutex_unlock(&penalty_lock);
-	unsigned long long ms = (unsigned long long)base_ms << (fails > 8 ? 8 : fails - 1);
-	unsigned long long cap = (unsigned long long)base_ms * 15 / 2;
-
-	return (unsigned)(ms < cap ? ms : cap);
 }
 
 void auth_penalty_clear(const char *addr)

@@ -25,11 +25,14 @@ size_t auth_count(const struct auth_users *u);
 int auth_check(const struct auth_users *u, const char *user, const char *pass);
 
 /*
- * Failures per client address.  auth_penalty_fail() records one and returns how
- * long to wait before answering, in ms: base, then doubling, at most 7.5 x base
- * (2, 4, 8, 15 s for a base of 2 s).  Success forgets the address.
+ * Failures per client address.  A login attempt from an address that failed
+ * recently first waits auth_penalty_wait() ms, before its password is checked (so
+ * a guesser holds no check slot meanwhile); a failure is then answered after the
+ * base delay.  The n-th failure in a row thus costs base, 2x, 4x... at most 7.5 x
+ * base in all (2, 4, 8, 15 s for a base of 2 s).  Success forgets the address.
  */
-unsigned auth_penalty_fail(const char *addr, unsigned base_ms);
+unsigned auth_penalty_wait(const char *addr, unsigned base_ms);
+void auth_penalty_fail(const char *addr);
 void auth_penalty_clear(const char *addr);
 
 /* Decode base64 (RFC 4648, padding required as sent by SASL clients); -1 when malformed. */

@@ -51,13 +51,14 @@ static void sleep_ms(unsigned ms)
 }
 
 /* A failed login: answered late, and the third one on a connection ends it. */
-static enum cmd_result login_failed(struct session *s, const char *user)
+static enum cmd_result login_failed(struct session *s, const char *user, unsigned waited)
 {
-	unsigned delay = auth_penalty_fail(s->addr, s->cfg->login_delay_ms);
+	unsigned delay = s->cfg->login_delay_ms;
 
+	auth_penalty_fail(s->addr);
 	s->failed_logins++;
 	log_conn(s->id, s->peer, "login failed for %s (%d on this connection, answer delayed %u ms)",
-		 user, s->failed_logins, delay);
+		 user, s->failed_logins, waited + delay);
 	/* Nothing else is read meanwhile: a pipelined guess waits its turn too. */
 	if (conn_flush(s->conn) < 0)
 		return CMD_FAIL;
@@ -74,15 +75,20 @@ static enum cmd_result login(struct session *s, const char *user, const char *pa
 {
 	char folder[PATH_MAX];
 
+	/* An address that failed recently waits before its password is even checked. */
+	unsigned waited = auth_penalty_wait(s->addr, s->cfg->login_delay_ms);
+
+	if (waited > 0 && conn_flush(s->conn) == 0)
+		sleep_ms(waited);
 	if (!auth_valid_name(user))
-		return login_failed(s, "(invalid name)");
+		return login_failed(s, "(invalid name)", waited);
 	if (s->cfg->users != NULL) {
 		int r = auth_check(s->cfg->users, user, pass);
 
 		if (r < 0)
 			return session_err(s, "[SYS/TEMP] cannot check passwords now; try again later");
 		if (r == 0)
-			return login_failed(s, user);
+			return login_failed(s, user, waited);
 		auth_penalty_clear(s->addr);
 	}
 	snprintf(s->user, sizeof(s->user), "%s", user);
@@ -142,7 +148,7 @@ static enum cmd_result sasl_plain(struct session *s, const char *b64)
 	if (pass == NULL || pass > authz + len || pass + strlen(pass) != authz + len)
 		return session_err(s, "malformed SASL response: expected authzid, user and password");
 	if (authz[0] != '\0' && strcmp(authz, user) != 0)
-		return login_failed(s, user);
+		return login_failed(s, user, 0);
 	enum cmd_result r = login(s, user, pass);
 
 	explicit_bzero(buf, sizeof(buf));

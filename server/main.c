@@ -317,6 +317,21 @@ static void peer_address(const char *peer, char *addr, size_t size)
 	snprintf(addr, size, "%.*s", (int)n, start);
 }
 
+/* Refusals are logged at most once a second, with their count, so a flood cannot fill the log. */
+static void log_refusal(void)
+{
+	static time_t last;
+	static unsigned count;
+	time_t now = time(NULL);
+
+	count++;
+	if (now == last)
+		return;
+	log_msg("refused %u connection%s: too many connections", count, count == 1 ? "" : "s");
+	last = now;
+	count = 0;
+}
+
 static struct live *new_live(int fd, const struct server_config *cfg, unsigned long id)
 {
 	struct live *l = calloc(1, sizeof(*l));
@@ -341,11 +356,23 @@ static struct live *new_live(int fd, const struct server_config *cfg, unsigned l
  * At the cap, make room by ending the oldest session that has not logged in:
  * connections that never log in cannot starve those that do.  Called with live_lock held.
  */
-static int evict_one(void)
+static int evict_one(const struct server_config *cfg)
 {
-	/* Sessions being evicted still hold their slot until their thread ends: bound them. */
-	if (evicting >= 64)
-		return -1;
+	/*
+	 * Evicted sessions hold their slot until their thread ends, which is quick; if
+	 * the flood outruns that, wait a little for them rather than turn anyone away.
+	 */
+	struct timespec until;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_nsec += 200 * 1000 * 1000;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	while (evicting >= cfg->max_connections / 4 + 16)
+		if (pthread_cond_timedwait(&live_cond, &live_lock, &until) != 0)
+			return -1;
 	for (struct live *l = live_tail; l != NULL; l = l->prev) {
 		if (!l->evicted && !atomic_load(&l->s->authed)) {
 			l->evicted = 1;
@@ -363,9 +390,10 @@ static void start_session(int fd, int tls, const struct server_config *cfg, pthr
 	pthread_t t;
 
 	pthread_mutex_lock(&live_lock);
-	if (live_count - evicting >= cfg->max_connections && evict_one() < 0) {
+	if (live_count - evicting >= cfg->max_connections && evict_one(cfg) < 0) {
 		pthread_mutex_unlock(&live_lock);
 		refuse(fd, "-ERR [SYS/TEMP] too many connections\r\n");
+		log_refusal();
 		return;
 	}
 	struct live *l = new_live(fd, cfg, next_id++);

@@ -90,6 +90,7 @@ static void parse(const char *in, size_t len)
 	check_display("body", m->body, m->body_len, "\n\t");
 	for (size_t i = 0; i < m->natt; i++) {
 		CHECK(m->att[i].type != NULL, "attachment %zu has no type", i);
+		check_header("attachment type", m->att[i].type);
 		if (m->att[i].filename != NULL)
 			check_header("attachment file name", m->att[i].filename);
 		CHECK(m->att[i].size <= len, "attachment of %zu octets from %zu", m->att[i].size, len);

@@ -3,6 +3,7 @@
 
 #include "conn.h"
 #include "net.h"
+#include "pop3parse.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -315,110 +316,31 @@ int pop3c_stat(struct pop3c *c, unsigned *count_r, unsigned long long *size_r)
 	return POP3C_OK;
 }
 
-/* Parse the "n rest" lines of a LIST or UIDL payload, calling fn for each. */
-static int each_line(char *data, int (*fn)(void *, unsigned, const char *), void *arg)
-{
-	for (char *save = NULL, *l = strtok_r(data, "\n", &save); l != NULL;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *end;
-		unsigned long n = strtoul(l, &end, 10);
-
-		if (end == l || n == 0 || n > 0xffffffffUL)
-			continue;
-		while (*end == ' ')
-			end++;
-		if (fn(arg, (unsigned)n, end) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-struct list_acc {
-	struct pop3c_entry *v;
-	size_t n, cap;
-};
-
-static int list_add(void *arg, unsigned num, const char *rest)
-{
-	struct list_acc *a = arg;
-
-	if (a->n == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		struct pop3c_entry *v = realloc(a->v, cap * sizeof(*v));
-
-		if (v == NULL)
-			return -1;
-		a->v = v;
-		a->cap = cap;
-	}
-	a->v[a->n].num = num;
-	a->v[a->n].size = strtoull(rest, NULL, 10);
-	a->v[a->n].uid[0] = '\0';
-	a->n++;
-	return 0;
-}
-
 int pop3c_list(struct pop3c *c, struct pop3c_entry **v_r, size_t *n_r)
 {
 	struct pop3c_buf b = { 0 };
-	struct list_acc a = { 0 };
+	char none[1] = "";
 	int r = simple(c, "LIST");
 
 	if (r == POP3C_OK)
 		r = read_multi(c, &b, "\n", NULL, NULL);
-	if (r == POP3C_OK && b.data && each_line(b.data, list_add, &a) < 0) {
+	if (r == POP3C_OK && pop3parse_list(b.data ? b.data : none, v_r, n_r) < 0) {
 		snprintf(c->error, sizeof(c->error), "out of memory");
 		r = POP3C_ERR;
 	}
 	pop3c_buf_free(&b);
-	if (r != POP3C_OK) {
-		free(a.v);
-		return r;
-	}
-	*v_r = a.v;
-	*n_r = a.n;
-	return POP3C_OK;
-}
-
-/* Copy a unique-id, stopping at the first character that is not 0x21..0x7e. */
-static void copy_uid(char *dst, const char *src)
-{
-	size_t i = 0;
-
-	while (i < POP3_UID_MAX && src[i] > 0x20 && src[i] < 0x7f) {
-		dst[i] = src[i];
-		i++;
-	}
-	dst[i] = '\0';
-}
-
-struct uidl_acc {
-	struct pop3c_entry *v;
-	size_t n;
-};
-
-static int uidl_add(void *arg, unsigned num, const char *rest)
-{
-	struct uidl_acc *a = arg;
-
-	for (size_t i = 0; i < a->n; i++)
-		if (a->v[i].num == num) {
-			copy_uid(a->v[i].uid, rest);
-			break;
-		}
-	return 0;
+	return r;
 }
 
 int pop3c_uidl(struct pop3c *c, struct pop3c_entry *v, size_t n)
 {
 	struct pop3c_buf b = { 0 };
-	struct uidl_acc a = { v, n };
 	int r = simple(c, "UIDL");
 
 	if (r == POP3C_OK)
 		r = read_multi(c, &b, "\n", NULL, NULL);
 	if (r == POP3C_OK && b.data)
-		each_line(b.data, uidl_add, &a);
+		pop3parse_uidl(b.data, v, n);
 	pop3c_buf_free(&b);
 	return r;
 }
@@ -441,7 +363,7 @@ int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
 		p++;
 	while (*p == ' ')
 		p++;
-	copy_uid(uid, p);
+	pop3parse_uid(uid, p);
 	return POP3C_OK;
 }
 

@@ -1,6 +1,7 @@
 /* Unit tests of the protocol client against a scripted server on the other end of a socketpair. */
 #include "harness.h"
 #include "pop3client.h"
+#include "pop3parse.h"
 
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -252,7 +253,27 @@ static void test_not_pop3(void)
 	fake_end(&f);
 }
 
-TEST_MAIN("client_pop3", TEST(test_greeting_err), TEST(test_login_sends_user_pass), TEST(test_login_refused),
+static void test_parse_list_and_uidl(void)
+{
+	char list[] = "1 697\n2 657\njunk\n0 5\n4 864 extra\n";
+	char uidl[] = "4 abc\001def\n1 uid-one\n9 nobody\n";
+	struct pop3c_entry *v = NULL;
+	size_t n = 0;
+
+	CHECK(pop3parse_list(list, &v, &n) == 0);
+	CHECK(n == 3);
+	if (n == 3) {
+		CHECK(v[2].num == 4 && v[2].size == 864);
+		pop3parse_uidl(uidl, v, n);
+		CHECK_STR(v[0].uid, "uid-one");
+		CHECK_STR(v[1].uid, "");
+		/* A unique-id stops at the first octet outside 0x21..0x7e. */
+		CHECK_STR(v[2].uid, "abc");
+	}
+	free(v);
+}
+
+TEST_MAIN("client_pop3", TEST(test_parse_list_and_uidl), TEST(test_greeting_err), TEST(test_login_sends_user_pass), TEST(test_login_refused),
 	  TEST(test_retr_unstuffs), TEST(test_retr_long_line), TEST(test_err_texts), TEST(test_dropped_mid_retr),
 	  TEST(test_list_and_uidl), TEST(test_capa_pipelined_top), TEST(test_raw_multi_or_not),
 	  TEST(test_check_closed), TEST(test_not_pop3))

@@ -29,6 +29,9 @@ struct binding {
 };
 
 static const struct binding bindings[] = {
+	{ UI_LIST, { 'q' }, "q", "quit: QUIT, so that deletions take effect (asks first)", act_quit, "Quit" },
+	{ UI_LIST, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first)", act_abort, "Abort" },
+	{ UI_LIST | UI_PAGER, { '?', UI_FK(KEY_F(1)) }, "? F1", "this help", act_help, "Help" },
 	{ UI_LIST, { 'j', UI_FK(KEY_DOWN) }, "j Down", "next message", ui_act_down, NULL },
 	{ UI_LIST, { 'k', UI_FK(KEY_UP) }, "k Up", "previous message", ui_act_up, NULL },
 	{ UI_LIST, { UI_FK(KEY_NPAGE), ' ' }, "PgDn Space", "next page", ui_act_page_down, NULL },
@@ -63,11 +66,8 @@ static const struct binding bindings[] = {
 	{ UI_HELP, { 'j', UI_FK(KEY_DOWN) }, "j Down", "scroll down", act_help_down, NULL },
 	{ UI_HELP, { 'k', UI_FK(KEY_UP) }, "k Up", "scroll up", act_help_up, NULL },
 	{ UI_HELP, { 'q', UI_ESC, '?' }, "q Esc ?", "close the help", act_help_close, "Back" },
-	{ UI_LIST | UI_PAGER, { '?', UI_FK(KEY_F(1)) }, "? F1", "this help", act_help, "Help" },
 	{ UI_RAW, { UI_FK(KEY_F(1)) }, "F1", "this help", act_help, "Help" },
 	{ ANY, { UI_CTRL('L') }, "^L", "redraw the screen", act_redraw, NULL },
-	{ UI_LIST, { 'q' }, "q", "quit: QUIT, so that deletions take effect (asks first)", act_quit, "Quit" },
-	{ UI_LIST, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first)", act_abort, "Abort" },
 };
 
 #define NBINDINGS (sizeof(bindings) / sizeof(bindings[0]))

@@ -201,7 +201,10 @@ enum conn_status conn_read_line(struct conn *c, char *buf, size_t size, size_t *
 		}
 		st = fill(c);
 		if (st != CONN_OK) {
-			take_octets(c, buf, &len, avail < room ? avail : room);
+			if (avail > room)
+				st = CONN_LONG;	/* a last CR that does not fit comes with the next call */
+			else
+				take_octets(c, buf, &len, avail);
 			break;
 		}
 	}

@@ -91,7 +91,8 @@ static int cmp_uid(const void *a, const void *b)
 /* Every UID below next_uid and none twice, or the list cannot be trusted. */
 static int check_uids(struct uid_table *t)
 {
-	qsort(t->recs, t->n, sizeof(*t->recs), cmp_uid);
+	if (t->n > 1)
+		qsort(t->recs, t->n, sizeof(*t->recs), cmp_uid);
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->recs[i].uid >= t->next_uid)
 			return -1;

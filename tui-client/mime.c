@@ -905,8 +905,16 @@ static void parse_type(const char *v, char *type, size_t size)
 		strcpy(type, "text/plain");
 		return;
 	}
-	for (i = 0; i < n; i++)
-		type[i] = (char)tolower((unsigned char)v[i]);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		/* RFC 2045 tokens only: a type is drawn on the screen, so nothing else gets through. */
+		if (ch <= 0x20 || ch >= 0x7f || strchr("()<>@,;:\\\"[]?=", ch) != NULL) {
+			strcpy(type, "application/octet-stream");
+			return;
+		}
+		type[i] = (char)tolower(ch);
+	}
 	type[n] = '\0';
 }
 

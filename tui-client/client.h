@@ -11,6 +11,10 @@ struct client_opts {
 	const char *password;	/* NULL: log in by hand (line mode) */
 	const char *save_dir;
 	int line;
+	int tls;		/* implicit TLS */
+	int starttls;		/* STLS before logging in */
+	const char *cafile;	/* verify against this instead of the system store */
+	int insecure;		/* do not verify the certificate */
 };
 
 #endif

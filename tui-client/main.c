@@ -2,6 +2,7 @@
 #include "client.h"
 #include "linemode.h"
 #include "pop3client.h"
+#include "tls.h"
 #include "ui.h"
 
 #include <errno.h>
@@ -28,6 +29,10 @@ static void usage(FILE *f)
 		"                            (else $POP3_PASSWORD, else asked on the terminal)\n"
 		"  -o, --save-dir DIR        where retrieved messages go (default ./retrieved)\n"
 		"      --line                line mode even on a terminal\n"
+		"      --tls                 implicit TLS (POP3S; PORT defaults to 995)\n"
+		"      --starttls            upgrade with STLS before logging in; never falls back\n"
+		"      --cafile FILE         trust the CA certificates in FILE, not the system's\n"
+		"      --insecure            do not verify the server's certificate\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
 		"PORT defaults to %d.\n",
@@ -95,7 +100,7 @@ static int ask_password(const char *user, const char *host, char *pw, size_t siz
 	return ret;
 }
 
-enum { OPT_LINE = 256, OPT_PASSWORD_FILE };
+enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE };
 
 /* Parse the command line into o; exits on --help, --version and errors. */
 static void parse_options(int argc, char **argv, struct client_opts *o, const char **pwfile_r)
@@ -105,6 +110,10 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		{ "password-file", required_argument, NULL, OPT_PASSWORD_FILE },
 		{ "save-dir", required_argument, NULL, 'o' },
 		{ "line", no_argument, NULL, OPT_LINE },
+		{ "tls", no_argument, NULL, OPT_TLS },
+		{ "starttls", no_argument, NULL, OPT_STARTTLS },
+		{ "cafile", required_argument, NULL, OPT_CAFILE },
+		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -117,6 +126,10 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case 'o': o->save_dir = optarg; break;
 		case OPT_PASSWORD_FILE: *pwfile_r = optarg; break;
 		case OPT_LINE: o->line = 1; break;
+		case OPT_TLS: o->tls = 1; break;
+		case OPT_STARTTLS: o->starttls = 1; break;
+		case OPT_CAFILE: o->cafile = optarg; break;
+		case OPT_INSECURE: o->insecure = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("client %s\n", CLIENT_VERSION); exit(0);
 		default: usage(stderr); exit(1);
@@ -129,6 +142,37 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 	o->host = argv[optind];
 	if (optind + 1 < argc)
 		o->port = argv[optind + 1];
+	if (o->tls && o->starttls) {
+		fprintf(stderr, "client: --tls and --starttls exclude each other\n");
+		exit(1);
+	}
+}
+
+/* Connect as asked: plain, implicit TLS, or STLS first; 0, or -1 after saying why on stderr. */
+static int open_session(const struct client_opts *o, struct pop3c **pc_r)
+{
+	char err[512];
+	struct ssl_ctx_st *ctx = NULL;
+	int ret = -1;
+
+	if ((o->tls || o->starttls) &&
+	    (ctx = tls_client_ctx(o->cafile, o->insecure, err, sizeof(err))) == NULL)
+		goto out;
+	if ((o->tls ? pop3c_connect_tls(o->host, o->port, CLIENT_TIMEOUT, ctx, pc_r, err, sizeof(err))
+		    : pop3c_connect(o->host, o->port, CLIENT_TIMEOUT, pc_r, err, sizeof(err))) < 0)
+		goto out;
+	if (o->starttls && pop3c_stls(*pc_r, ctx, o->host) != POP3C_OK) {
+		snprintf(err, sizeof(err), "%s: STLS failed: %s", o->host, pop3c_error(*pc_r));
+		pop3c_close(*pc_r);
+		*pc_r = NULL;
+		goto out;
+	}
+	ret = 0;
+out:
+	if (ret < 0)
+		fprintf(stderr, "client: %s\n", err);
+	tls_ctx_free(ctx);	/* connections keep their own reference */
+	return ret;
 }
 
 /*
@@ -173,7 +217,7 @@ int main(int argc, char **argv)
 {
 	struct client_opts o = { .port = NULL, .save_dir = "retrieved" };
 	const char *pwfile = NULL;
-	char pw[PASSWORD_MAX] = "", err[512], port[16];
+	char pw[PASSWORD_MAX] = "", port[16];
 	struct pop3c *pc = NULL;
 	int status = 1;
 
@@ -181,17 +225,15 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	parse_options(argc, argv, &o, &pwfile);
 	if (o.port == NULL) {
-		snprintf(port, sizeof(port), "%d", POP3_DEFAULT_PORT);
+		snprintf(port, sizeof(port), "%d", o.tls ? 995 : POP3_DEFAULT_PORT);
 		o.port = port;
 	}
 	if (o.user == NULL)
 		o.user = login_name();
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		o.line = 1;
-	if (pop3c_connect(o.host, o.port, CLIENT_TIMEOUT, &pc, err, sizeof(err)) < 0) {
-		fprintf(stderr, "client: %s\n", err);
+	if (open_session(&o, &pc) < 0)
 		return 1;
-	}
 	if (find_password(&o, pwfile, pw, sizeof(pw)) < 0 || start_session(&o, pc) < 0)
 		goto out;
 	status = o.line ? linemode_run(&o, pc, stdin, stdout) : ui_run(&o, pc);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 /* A status line longer than this is cut; RFC 2449 allows 512 octets. */
 #define REPLY_MAX 1024
@@ -224,6 +225,54 @@ int pop3c_connect(const char *host, const char *port, int timeout_s, struct pop3
 		return -1;
 	net_nodelay(fd);
 	return pop3c_open_fd(fd, timeout_s, c_r, err, errsize);
+}
+
+int pop3c_connect_tls(const char *host, const char *port, int timeout_s, struct ssl_ctx_st *ctx,
+		      struct pop3c **c_r, char *err, size_t errsize)
+{
+	char why[400];
+	int fd = net_connect(host, port, timeout_s * 1000, err, errsize);
+
+	if (fd < 0)
+		return -1;
+	net_nodelay(fd);
+	struct pop3c *c = calloc(1, sizeof(*c));
+
+	if (c == NULL || (c->conn = conn_new(fd, timeout_s)) == NULL) {
+		free(c);
+		close(fd);
+		snprintf(err, errsize, "out of memory");
+		return -1;
+	}
+	if (conn_tls_connect(c->conn, ctx, host, why, sizeof(why)) < 0) {
+		snprintf(err, errsize, "%s port %s: %s", host, port, why);
+		pop3c_close(c);
+		return -1;
+	}
+	if (greeting(c, err, errsize) < 0) {
+		pop3c_close(c);
+		return -1;
+	}
+	*c_r = c;
+	return 0;
+}
+
+int pop3c_stls(struct pop3c *c, struct ssl_ctx_st *ctx, const char *host)
+{
+	char why[400];
+	int r = simple(c, "STLS");
+
+	if (r != POP3C_OK)
+		return r;
+	if (conn_tls_connect(c->conn, ctx, host, why, sizeof(why)) < 0)
+		return fail(c, why);
+	c->pipelining = c->uidl = 0;
+	return POP3C_OK;
+}
+
+void pop3c_tls_describe(const struct pop3c *c, char *buf, size_t size)
+{
+	conn_tls_describe(c->conn, buf, size);
 }
 
 void pop3c_close(struct pop3c *c)

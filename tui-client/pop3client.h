@@ -38,6 +38,20 @@ typedef void (*pop3c_progress_fn)(unsigned long long done, void *arg);
 /* Connect to host:port and read the greeting; 0, or -1 with a one-line reason in err. */
 int pop3c_connect(const char *host, const char *port, int timeout_s, struct pop3c **c_r,
 		  char *err, size_t errsize);
+struct ssl_ctx_st;
+/*
+ * Implicit TLS (the pop3s convention): connect, handshake, verify that the
+ * certificate names host (unless ctx does not verify), then read the greeting.
+ */
+int pop3c_connect_tls(const char *host, const char *port, int timeout_s, struct ssl_ctx_st *ctx,
+		      struct pop3c **c_r, char *err, size_t errsize);
+/*
+ * STLS (RFC 2595) and the handshake; the capabilities learnt before are forgotten,
+ * so call pop3c_capa() again.  POP3C_ERR when the server refuses STLS.
+ */
+int pop3c_stls(struct pop3c *c, struct ssl_ctx_st *ctx, const char *host);
+/* "TLSv1.3 TLS_AES_256_GCM_SHA384", or "" on a plain connection. */
+void pop3c_tls_describe(const struct pop3c *c, char *buf, size_t size);
 /* Take over a connected socket (tests use a socketpair) and read the greeting. */
 int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t errsize);
 /* Close the socket without QUIT and free everything. */

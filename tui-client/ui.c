@@ -132,12 +132,14 @@ void ui_connection_lost(struct ui *ui)
 
 static void draw_title(struct ui *ui)
 {
-	char t[512], size[32];
+	char t[512], size[32], tls[128];
 	size_t del = ui_mbox_pending(ui);
 
 	ui_text_size(ui->stat_size, size, sizeof(size));
-	int n = snprintf(t, sizeof(t), "%s %s:%s  user %s  Msgs:%u  %s", del ? "-*-" : "---",
-			 ui->o->host, ui->o->port, ui->o->user, ui->stat_count, size);
+	pop3c_tls_describe(ui->pc, tls, sizeof(tls));
+	int n = snprintf(t, sizeof(t), "%s %s:%s%s  user %s  Msgs:%u  %s", del ? "-*-" : "---",
+			 ui->o->host, ui->o->port, tls[0] ? " [TLS]" : " [plain]", ui->o->user,
+			 ui->stat_count, size);
 
 	if (del > 0 && n > 0 && (size_t)n < sizeof(t))
 		snprintf(t + n, sizeof(t) - (size_t)n, "  Del:%zu (deleted at q)", del);

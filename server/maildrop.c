@@ -2,6 +2,7 @@
 #include "maildrop.h"
 #include "log.h"
 #include "message.h"
+#include "pop3.h"
 #include "uidlist.h"
 
 #include <dirent.h>
@@ -158,6 +159,7 @@ static int maildir_wire_hint(const char *file, uint64_t *wire_r)
 
 struct scan {
 	struct maildrop *md;
+	char *block;			/* read buffer for wire sizes, one for the whole scan */
 	struct strmap known;		/* messages of the index, by key */
 	struct strmap *loaded;		/* records of the UID list (first scan only) */
 	struct msg **out;
@@ -194,6 +196,13 @@ static void reuse_record(struct scan *sc, struct msg *m)
 		m->wire = r->wire;
 }
 
+static int scan_block(struct scan *sc)
+{
+	if (sc->block == NULL)
+		sc->block = malloc(POP3_STREAM_BLOCK);
+	return sc->block ? 0 : -1;
+}
+
 static struct msg *new_msg(struct scan *sc, const char *name, const char *file)
 {
 	struct maildrop *md = sc->md;
@@ -218,7 +227,7 @@ static struct msg *new_msg(struct scan *sc, const char *name, const char *file)
 	m->wire = UINT64_MAX;
 	reuse_record(sc, m);	/* a new message gets its UID in mailbox order, in scan_install */
 	if (m->wire == UINT64_MAX && !(md->maildir && maildir_wire_hint(file, &m->wire)) &&
-	    message_wire_size(path, &m->wire) < 0)
+	    (scan_block(sc) < 0 || message_wire_size(path, sc->block, POP3_STREAM_BLOCK, &m->wire) < 0))
 		goto fail;
 	return m;
 fail:
@@ -317,16 +326,19 @@ static int same_time(const struct timespec *a, const struct timespec *b)
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
 }
 
-/*
- * A folder changed within the last two seconds may change again within the same
- * timestamp tick, unseen; such a folder is scanned again next time.
- */
-static int mtime_is_recent(const struct timespec t[2])
+static int time_before(const struct timespec *a, const struct timespec *b)
 {
-	struct timespec now;
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
 
-	clock_gettime(CLOCK_REALTIME, &now);
-	return now.tv_sec - t[0].tv_sec < 2 || now.tv_sec - t[1].tv_sec < 2;
+/*
+ * File times come from the kernel's coarse clock.  A folder whose mtime is not
+ * older than the start of the scan may have changed again within that tick after
+ * readdir saw it; such a folder is scanned again next time.
+ */
+static int changed_since(const struct timespec t[2], const struct timespec *start)
+{
+	return !time_before(&t[0], start) || !time_before(&t[1], start);
 }
 
 /* Swap the scan result in as the index; messages no longer found are gone. */
@@ -414,12 +426,15 @@ static void save_uids(struct maildrop *md)
 /* Bring the index up to date.  Called with md->lock held. */
 static int scan(struct maildrop *md)
 {
-	struct timespec t[2];
+	struct timespec t[2], start;
 	struct uid_table table = { 0 };
 	struct strmap loaded = { 0 };
 	struct scan sc = { .md = md };
 	int ret = -1;
 
+	if (!md->scanned)
+		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
+	clock_gettime(CLOCK_REALTIME_COARSE, &start);
 	if (dir_mtimes(md, t) < 0)
 		return -1;
 	if (md->scanned && !md->rescan && same_time(&t[0], &md->dir_mtime[0]) &&
@@ -440,11 +455,12 @@ static int scan(struct maildrop *md)
 	scan_install(&sc);
 	md->dir_mtime[0] = t[0];
 	md->dir_mtime[1] = t[1];
-	md->rescan = mtime_is_recent(t);
+	md->rescan = changed_since(t, &start);
 	md->scanned = 1;
 	save_uids(md);
 	ret = 0;
 out:
+	free(sc.block);
 	free(sc.known.slots);
 	free(loaded.slots);
 	uidlist_free(&table);
@@ -678,6 +694,8 @@ int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *d
 	int ret = 0;
 
 	*deleted_r = 0;
+	if (n == 0)
+		return 0;
 	pthread_mutex_lock(&md->lock);
 	for (size_t i = 0; i < n; i++) {
 		int r = unlink_msg(md, del[i]);
@@ -687,9 +705,10 @@ int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *d
 		else if (r > 0)
 			(*deleted_r)++;
 	}
-	drop_gone(md);
-	md->uids_dirty = 1;
-	md->rescan = 1;
+	if (*deleted_r > 0) {
+		drop_gone(md);
+		md->uids_dirty = 1;
+	}
 	pthread_mutex_unlock(&md->lock);
 	return ret;
 }

@@ -8,21 +8,15 @@
 #include <string.h>
 #include <unistd.h>
 
-int message_wire_size(const char *path, uint64_t *wire_r)
+int message_wire_size(const char *path, char *buf, size_t size, uint64_t *wire_r)
 {
 	struct pop3_wire w = { 0 };
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
 	ssize_t n;
 
 	if (fd < 0)
 		return -1;
-	buf = malloc(POP3_STREAM_BLOCK);
-	if (buf == NULL) {
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, buf, POP3_STREAM_BLOCK)) != 0) {
+	while ((n = read(fd, buf, size)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -31,7 +25,6 @@ int message_wire_size(const char *path, uint64_t *wire_r)
 	}
 	int e = errno;
 
-	free(buf);
 	close(fd);
 	if (n < 0) {
 		errno = e;

@@ -2,12 +2,13 @@
 #ifndef MESSAGE_H
 #define MESSAGE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "conn.h"
 
-/* Compute the wire size of a file (see pop3_wire_add).  0, or -1 with errno. */
-int message_wire_size(const char *path, uint64_t *wire_r);
+/* Compute the wire size of a file (see pop3_wire_add), reading through buf.  0, or -1 with errno. */
+int message_wire_size(const char *path, char *buf, size_t size, uint64_t *wire_r);
 
 /*
  * Send the open file fd as a multi-line answer, terminator included, reading it

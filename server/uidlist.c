@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define HEADER "mailroom-uidlist 1"
@@ -187,6 +188,27 @@ static int write_records(FILE *f, uint32_t validity, uint32_t next_uid, struct m
 	return ferror(f) ? -1 : 0;
 }
 
+void uidlist_prepare(const char *dir)
+{
+	char path[PATH_MAX];
+	struct timespec made, now;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR);
+	if (mkdir(path, 0700) < 0)
+		return;
+	/*
+	 * Making it changed the folder's mtime in this tick of the coarse clock; let the
+	 * tick pass (a few ms, once per folder ever) so the scan can trust that mtime.
+	 */
+	clock_gettime(CLOCK_REALTIME_COARSE, &made);
+	do {
+		struct timespec pause = { 0, 1000 * 1000 };
+
+		nanosleep(&pause, NULL);
+		clock_gettime(CLOCK_REALTIME_COARSE, &now);
+	} while (now.tv_sec == made.tv_sec && now.tv_nsec == made.tv_nsec);
+}
+
 int uidlist_save(const char *dir, uint32_t validity, uint32_t next_uid, struct msg *const *msgs,
 		 size_t n, int maildir)
 {
@@ -194,6 +216,9 @@ int uidlist_save(const char *dir, uint32_t validity, uint32_t next_uid, struct m
 	int ret = -1, e = 0;
 
 	(void)maildir;
+	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR);
+	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+		return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_NAME);
 	snprintf(tmp, sizeof(tmp), "%s/%s.%ld.%lx", dir, UIDLIST_NAME, (long)getpid(),
 		 (unsigned long)pthread_self());
@@ -208,6 +233,8 @@ int uidlist_save(const char *dir, uint32_t validity, uint32_t next_uid, struct m
 		close(fd);
 		goto out;
 	}
+	/* 100,000 lines are a few large writes, not thousands of 4 KiB ones. */
+	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (write_records(f, validity, next_uid, msgs, n) < 0 || fflush(f) != 0 ||
 	    fsync(fileno(f)) < 0) {
 		e = errno;

@@ -138,8 +138,10 @@ static void remove_in(const char *path, const char *name)
 	char p[512], list[600];
 
 	snprintf(p, sizeof(p), "%s/%s", path, name);
-	snprintf(list, sizeof(list), "%s/.pop3-uidlist", p);
+	snprintf(list, sizeof(list), "%s/.pop3/uidlist", p);
 	unlink(list);
+	snprintf(list, sizeof(list), "%s/.pop3", p);
+	rmdir(list);
 	if (unlink(p) != 0)
 		rmdir(p);
 }
@@ -148,7 +150,8 @@ static void remove_scratch(void)
 {
 	for (size_t i = 0; i < nfixtures; i++)
 		remove_in(maildir, fixtures[i].name);
-	remove_in(maildir, ".pop3-uidlist");
+	remove_in(maildir, ".pop3/uidlist");
+	remove_in(maildir, ".pop3");
 	if (strcmp(maildir, root) != 0) {
 		remove_in(root, "alice");
 		remove_in(root, "bob");		/* made by the server at bob's first login */

@@ -247,9 +247,9 @@ def snapshot(folder):
     """Every file under folder with its content, to show nothing was deleted or changed."""
     out = {}
     for dirpath, _dirs, files in os.walk(folder):
+        if os.path.relpath(dirpath, folder).split(os.sep)[0] == ".pop3":
+            continue    # the server's own UID list
         for f in files:
-            if f.startswith(".pop3-uidlist"):
-                continue
             p = os.path.join(dirpath, f)
             with open(p, "rb") as fh:
                 out[os.path.relpath(p, folder)] = fh.read()

@@ -1,4 +1,4 @@
-# UIDs survive a restart of the server (they are kept in DIR/.pop3-uidlist).
+# UIDs survive a restart of the server (they are kept in DIR/.pop3/uidlist).
 Mailbox: basic
 
 S: +OK mailroom POP3 server ready
@@ -16,7 +16,7 @@ C: QUIT
 S: +OK bye, 0 messages deleted
 Closed
 Restart
-Exists: .pop3-uidlist
+Exists: .pop3/uidlist
 Connect
 S: +OK mailroom POP3 server ready
 C: USER bob

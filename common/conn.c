@@ -14,10 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 struct conn {
 	int fd;
+	int nonblock;		/* the socket was non-blocking: wait with poll, not in recv */
 	SSL *ssl;
 	int timeout_ms;
 	int failed;
@@ -60,9 +62,19 @@ int conn_fd(const struct conn *c)
 	return c->fd;
 }
 
+/*
+ * The timeout also goes to the socket (SO_RCVTIMEO, SO_SNDTIMEO): a blocking recv
+ * then waits for data and the timer in one system call, and a peer that stops
+ * reading cannot hold a send, and its thread, forever.
+ */
 void conn_set_timeout(struct conn *c, int timeout_s)
 {
+	struct timeval tv = { timeout_s > 0 ? timeout_s : 0, 0 };
+
 	c->timeout_ms = timeout_s > 0 ? timeout_s * 1000 : -1;
+	c->nonblock = (fcntl(c->fd, F_GETFL) & O_NONBLOCK) != 0;
+	setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
 /* Wait until fd is ready for events; 1 ready, 0 timed out, -1 error. */
@@ -135,12 +147,6 @@ static enum conn_status fill(struct conn *c)
 	if (c->ssl != NULL)
 		return tls_fill(c);
 	for (;;) {
-		int r = wait_fd(c->fd, POLLIN, c->timeout_ms);
-
-		if (r == 0)
-			return CONN_TIMEOUT;
-		if (r < 0)
-			return CONN_ERROR;
 		ssize_t n = recv(c->fd, c->rbuf + c->rlen, sizeof(c->rbuf) - c->rlen, 0);
 
 		if (n > 0) {
@@ -150,7 +156,17 @@ static enum conn_status fill(struct conn *c)
 		}
 		if (n == 0)
 			return CONN_EOF;
-		if (errno != EINTR && errno != EAGAIN)
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return CONN_ERROR;
+		if (!c->nonblock)
+			return CONN_TIMEOUT;	/* SO_RCVTIMEO ran out */
+		int r = wait_fd(c->fd, POLLIN, c->timeout_ms);
+
+		if (r == 0)
+			return CONN_TIMEOUT;
+		if (r < 0)
 			return CONN_ERROR;
 	}
 }
@@ -281,7 +297,8 @@ static int send_all(struct conn *c, const char *p, size_t len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			int r = wait_fd(c->fd, POLLOUT, c->timeout_ms);
+			/* Blocking: SO_SNDTIMEO ran out with nothing taken.  Else wait here. */
+			int r = c->nonblock ? wait_fd(c->fd, POLLOUT, c->timeout_ms) : 0;
 
 			if (r > 0)
 				continue;
@@ -364,6 +381,7 @@ unsigned long long conn_bytes_in(const struct conn *c)
 static int handshake(struct conn *c, int (*step)(SSL *), char *err, size_t errsize)
 {
 	fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+	c->nonblock = 1;
 	for (;;) {
 		int n = step(c->ssl);
 

@@ -1,0 +1,465 @@
+/* Scanning a mailbox folder into its index: new files, renamed Maildir files, vanished ones, UIDs. */
+#include "log.h"
+#include "maildrop.h"
+#include "message.h"
+#include "pop3.h"
+#include "scan.h"
+#include "uidlist.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* ---- a small string-keyed hash, rebuilt for each scan ---- */
+
+struct strmap {
+	size_t mask;
+	const void **slots;
+	const char *(*key)(const void *);
+};
+
+static size_t hash_str(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static int strmap_init(struct strmap *m, size_t n, const char *(*key)(const void *))
+{
+	size_t size = 16;
+
+	while (size < n * 2)
+		size *= 2;
+	m->mask = size - 1;
+	m->key = key;
+	m->slots = calloc(size, sizeof(*m->slots));
+	return m->slots ? 0 : -1;
+}
+
+static void strmap_put(struct strmap *m, const void *item)
+{
+	size_t i = hash_str(m->key(item)) & m->mask;
+
+	while (m->slots[i] != NULL)
+		i = (i + 1) & m->mask;
+	m->slots[i] = item;
+}
+
+static const void *strmap_get(const struct strmap *m, const char *k)
+{
+	for (size_t i = hash_str(k) & m->mask; m->slots[i] != NULL; i = (i + 1) & m->mask)
+		if (strcmp(m->key(m->slots[i]), k) == 0)
+			return m->slots[i];
+	return NULL;
+}
+
+static const char *msg_key(const void *p)
+{
+	return ((const struct msg *)p)->key;
+}
+
+static const char *rec_key(const void *p)
+{
+	return ((const struct uid_rec *)p)->key;
+}
+
+/* ---- messages ---- */
+
+/* dir/name into buf; -1 with ENAMETOOLONG when it does not fit. */
+static int join_path(char *buf, size_t size, const char *dir, const char *name)
+{
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, name) >= size) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+int maildrop_name_cmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (*a >= '0' && *a <= '9' && *b >= '0' && *b <= '9') {
+			while (*a == '0')
+				a++;
+			while (*b == '0')
+				b++;
+			size_t la = strspn(a, "0123456789"), lb = strspn(b, "0123456789");
+
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			int c = strncmp(a, b, la);
+
+			if (c != 0)
+				return c;
+			a += la;
+			b += lb;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return *a ? 1 : *b ? -1 : 0;
+}
+
+static int msg_cmp(const void *x, const void *y)
+{
+	const struct msg *a = *(const struct msg *const *)x, *b = *(const struct msg *const *)y;
+	int c = maildrop_name_cmp(a->key, b->key);
+
+	return c ? c : strcmp(a->name, b->name);
+}
+
+void scan_msg_unref(struct msg *m)
+{
+	if (--m->refs > 0)
+		return;
+	free(m->name);
+	if (m->key != m->name)
+		free(m->key);
+	free(m);
+}
+
+/* The Maildir base name: everything before the ":2," info part. */
+static char *maildir_key(const char *file)
+{
+	return strndup(file, strcspn(file, ":"));
+}
+
+/* A Maildir name may carry the wire size as ",W=1234"; 0 when it does not. */
+static int maildir_wire_hint(const char *file, uint64_t *wire_r)
+{
+	const char *p = strstr(file, ",W=");
+
+	if (p == NULL || p > file + strcspn(file, ":"))
+		return 0;
+	char *end;
+	unsigned long long w = strtoull(p + 3, &end, 10);
+
+	if (end == p + 3 || (*end != ',' && *end != ':' && *end != '\0'))
+		return 0;
+	*wire_r = w;
+	return 1;
+}
+
+/* ---- scanning ---- */
+
+struct scan {
+	struct maildrop *md;
+	char *block;			/* read buffer for wire sizes, one for the whole scan */
+	struct strmap known;		/* messages of the index, by key */
+	struct strmap *loaded;		/* records of the UID list (first scan only) */
+	struct msg **out;
+	size_t n, cap;
+};
+
+static int scan_push(struct scan *sc, struct msg *m)
+{
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 64;
+		struct msg **o = realloc(sc->out, cap * sizeof(*o));
+
+		if (o == NULL)
+			return -1;
+		sc->out = o;
+		sc->cap = cap;
+	}
+	sc->out[sc->n++] = m;
+	return 0;
+}
+
+/* Take the UID and wire size a restarted server remembered for this file, if any. */
+static void reuse_record(struct scan *sc, struct msg *m)
+{
+	const struct uid_rec *r = sc->loaded ? strmap_get(sc->loaded, m->key) : NULL;
+
+	if (r == NULL)
+		return;
+	if (!sc->md->maildir &&
+	    (r->ino != m->ino || r->mt_sec != m->mtime.tv_sec || r->mt_nsec != m->mtime.tv_nsec))
+		return;
+	m->uid = r->uid;
+	if (r->size == m->size)
+		m->wire = r->wire;
+}
+
+static int scan_block(struct scan *sc)
+{
+	if (sc->block == NULL)
+		sc->block = malloc(POP3_STREAM_BLOCK);
+	return sc->block ? 0 : -1;
+}
+
+static struct msg *new_msg(struct scan *sc, const char *name, const char *file)
+{
+	struct maildrop *md = sc->md;
+	char path[PATH_MAX];
+	struct stat st;
+	struct msg *m = calloc(1, sizeof(*m));
+
+	if (m == NULL || join_path(path, sizeof(path), md->path, name) < 0 || stat(path, &st) < 0)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = ENOENT;	/* sockets, fifos and folders are not messages: skip quietly */
+		goto fail;
+	}
+	m->name = strdup(name);
+	m->key = md->maildir ? maildir_key(file) : m->name;
+	if (m->name == NULL || m->key == NULL)
+		goto fail;
+	m->ino = st.st_ino;
+	m->size = st.st_size;
+	m->mtime = st.st_mtim;
+	m->refs = 1;
+	m->wire = UINT64_MAX;
+	reuse_record(sc, m);	/* a new message gets its UID in mailbox order, in scan_install */
+	if (m->wire == UINT64_MAX && !(md->maildir && maildir_wire_hint(file, &m->wire)) &&
+	    (scan_block(sc) < 0 || message_wire_size(path, sc->block, POP3_STREAM_BLOCK, &m->wire) < 0))
+		goto fail;
+	return m;
+fail:
+	if (m != NULL) {
+		int e = errno;
+
+		if (errno != ENOENT && errno != ENOMEM)
+			log_msg("%s: skipped: %s", path, strerror(errno));
+		free(m->name);
+		if (m->key != m->name)
+			free(m->key);
+		free(m);
+		errno = e;
+	}
+	return NULL;
+}
+
+/* One directory entry: keep the indexed message it still is, or index a new one. */
+static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
+{
+	char name[PATH_MAX];
+	char *key = sc->md->maildir ? maildir_key(de->d_name) : (char *)de->d_name;
+	struct msg *m = key ? (struct msg *)strmap_get(&sc->known, key) : NULL;
+
+	snprintf(name, sizeof(name), "%s%s%s", sub, *sub ? "/" : "", de->d_name);
+	if (key != de->d_name)
+		free(key);
+	if (m != NULL && !m->seen && (sc->md->maildir || m->ino == de->d_ino)) {
+		/* A Maildir file moves from new/ to cur/ and gains flags: the same message. */
+		if (strcmp(m->name, name) != 0) {
+			char *nn = strdup(name);
+
+			if (nn == NULL)
+				return -1;
+			if (m->key == m->name)
+				m->key = nn;
+			else
+				free(m->name);
+			m->name = nn;
+		}
+		m->seen = 1;
+		m->refs++;
+		return scan_push(sc, m);
+	}
+	m = new_msg(sc, name, de->d_name);
+	if (m == NULL)
+		return errno == ENOMEM ? -1 : 0;	/* vanished or not a file: skip */
+	m->seen = 1;
+	if (scan_push(sc, m) < 0) {
+		scan_msg_unref(m);
+		return -1;
+	}
+	return 0;
+}
+
+static int scan_dir(struct scan *sc, const char *sub)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int ret = 0;
+
+	snprintf(path, sizeof(path), "%s%s%s", sc->md->path, *sub ? "/" : "", sub);
+	DIR *d = opendir(path);
+
+	if (d == NULL)
+		return -1;
+	while (ret == 0 && (errno = 0, de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || de->d_type == DT_DIR)
+			continue;
+		ret = scan_entry(sc, sub, de);
+	}
+	if (ret == 0 && errno != 0)
+		ret = -1;
+	closedir(d);
+	return ret;
+}
+
+static int dir_mtimes(struct maildrop *md, struct timespec t[2])
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	memset(t, 0, 2 * sizeof(*t));
+	for (int i = 0; i < (md->maildir ? 2 : 1); i++) {
+		snprintf(path, sizeof(path), "%s%s", md->path,
+			 md->maildir ? (i ? "/cur" : "/new") : "");
+		if (stat(path, &st) < 0)
+			return -1;
+		t[i] = st.st_mtim;
+	}
+	return 0;
+}
+
+int scan_same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+static int time_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * File times come from the kernel's coarse clock.  A folder whose mtime is not
+ * older than the start of the scan may have changed again within that tick after
+ * readdir saw it; such a folder is scanned again next time.
+ */
+static int changed_since(const struct timespec t[2], const struct timespec *start)
+{
+	return !time_before(&t[0], start) || !time_before(&t[1], start);
+}
+
+/* Swap the scan result in as the index; messages no longer found are gone. */
+static void scan_install(struct scan *sc)
+{
+	struct maildrop *md = sc->md;
+
+	for (size_t i = 0; i < md->count; i++) {
+		struct msg *m = md->msgs[i];
+
+		if (!m->seen) {
+			m->gone = 1;
+			md->uids_dirty = 1;
+		}
+		m->seen = 0;
+		scan_msg_unref(m);
+	}
+	if (sc->n > 1)
+		qsort(sc->out, sc->n, sizeof(*sc->out), msg_cmp);
+	for (size_t i = 0; i < sc->n; i++) {
+		sc->out[i]->seen = 0;
+		if (sc->out[i]->uid == 0) {
+			sc->out[i]->uid = md->next_uid++;
+			md->uids_dirty = 1;
+		}
+	}
+	free(md->msgs);
+	md->msgs = sc->out;
+	md->count = sc->n;
+	md->cap = sc->cap;
+}
+
+static void scan_abort(struct scan *sc)
+{
+	for (size_t i = 0; i < sc->n; i++) {
+		sc->out[i]->seen = 0;
+		scan_msg_unref(sc->out[i]);
+	}
+	for (size_t i = 0; i < sc->md->count; i++)
+		sc->md->msgs[i]->seen = 0;
+	free(sc->out);
+}
+
+static int scan_dirs(struct scan *sc)
+{
+	if (!sc->md->maildir)
+		return scan_dir(sc, "");
+	return scan_dir(sc, "new") < 0 || scan_dir(sc, "cur") < 0 ? -1 : 0;
+}
+
+/* The first scan after start reads the UID list, or starts a new one. */
+static void load_uids(struct maildrop *md, struct uid_table *t, struct strmap *map)
+{
+	int r = uidlist_load(md->path, t);
+
+	if (r == 0 && strmap_init(map, t->n, rec_key) == 0) {
+		for (size_t i = 0; i < t->n; i++)
+			strmap_put(map, &t->recs[i]);
+		md->validity = t->validity;
+		md->next_uid = t->next_uid;
+		return;
+	}
+	map->slots = NULL;
+	md->validity = (uint32_t)time(NULL);
+	if (md->validity <= t->validity)
+		md->validity = t->validity + 1;
+	md->next_uid = 1;
+	md->uids_dirty = 1;
+	if (r < 0)
+		log_msg("%s/%s: unreadable or corrupt, rebuilt with new unique-ids", md->path,
+			UIDLIST_NAME);
+}
+
+static void save_uids(struct maildrop *md)
+{
+	if (!md->uids_dirty)
+		return;
+	if (uidlist_save(md->path, md->validity, md->next_uid, md->msgs, md->count, md->maildir) < 0) {
+		log_msg("%s/%s: cannot save: %s", md->path, UIDLIST_NAME, strerror(errno));
+		return;
+	}
+	md->uids_dirty = 0;
+}
+
+int scan_folder(struct maildrop *md)
+{
+	struct timespec t[2], start;
+	struct uid_table table = { 0 };
+	struct strmap loaded = { 0 };
+	struct scan sc = { .md = md };
+	int ret = -1;
+
+	if (!md->scanned)
+		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
+	clock_gettime(CLOCK_REALTIME_COARSE, &start);
+	if (dir_mtimes(md, t) < 0)
+		return -1;
+	if (md->scanned && !md->rescan && scan_same_time(&t[0], &md->dir_mtime[0]) &&
+	    scan_same_time(&t[1], &md->dir_mtime[1]))
+		return 0;
+	if (!md->scanned) {
+		load_uids(md, &table, &loaded);
+		sc.loaded = loaded.slots ? &loaded : NULL;
+	}
+	if (strmap_init(&sc.known, md->count, msg_key) < 0)
+		goto out;
+	for (size_t i = 0; i < md->count; i++)
+		strmap_put(&sc.known, md->msgs[i]);
+	if (scan_dirs(&sc) < 0) {
+		scan_abort(&sc);
+		goto out;
+	}
+	scan_install(&sc);
+	md->dir_mtime[0] = t[0];
+	md->dir_mtime[1] = t[1];
+	md->rescan = changed_since(t, &start);
+	md->scanned = 1;
+	save_uids(md);
+	ret = 0;
+out:
+	free(sc.block);
+	free(sc.known.slots);
+	free(loaded.slots);
+	uidlist_free(&table);
+	return ret;
+}
+

@@ -274,7 +274,11 @@ static void setup_signals(void)
 
 int main(int argc, char **argv)
 {
-	struct options o = {
+	/*
+	 * Static: sessions that outlive the shutdown grace period still read the
+	 * configuration (accounts, TLS context) while the process exits.
+	 */
+	static struct options o = {
 		.cfg = { .mailbox = "./mailbox", .idle_timeout = POP3_IDLE_TIMEOUT,
 			 .max_connections = POP3_MAX_CONNECTIONS, .login_delay_ms = 2000 },
 		.port = "1110",

@@ -12,15 +12,8 @@
 /* Inputs must fit the socket buffer: the client reads only after all is written. */
 #define INPUT_MAX 65536
 
-#define CHECK(cond, ...)                                                            \
-	do {                                                                        \
-		if (!(cond)) {                                                      \
-			fprintf(stderr, "fuzz_client_reply: check failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);                               \
-			fputc('\n', stderr);                                        \
-			abort();                                                    \
-		}                                                                   \
-	} while (0)
+#define FUZZ_NAME "fuzz_client_reply"
+#include "fuzz_check.h"
 
 static size_t input_size;
 

@@ -26,15 +26,8 @@ struct lines {
 static struct lines by_small, by_large;
 
 /* Stop with a message libFuzzer reports as a crash, with the input saved. */
-#define CHECK(cond, ...)                                                   \
-	do {                                                               \
-		if (!(cond)) {                                             \
-			fprintf(stderr, "fuzz_line_reader: check failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);                      \
-			fputc('\n', stderr);                               \
-			abort();                                           \
-		}                                                          \
-	} while (0)
+#define FUZZ_NAME "fuzz_line_reader"
+#include "fuzz_check.h"
 
 /* A connection that will read exactly the input, then EOF. */
 static struct conn *feed(const uint8_t *data, size_t size)

@@ -6,15 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHECK(cond, ...)                                                      \
-	do {                                                                  \
-		if (!(cond)) {                                                \
-			fprintf(stderr, "fuzz_mime: check failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);                         \
-			fputc('\n', stderr);                                  \
-			abort();                                              \
-		}                                                             \
-	} while (0)
+#define FUZZ_NAME "fuzz_mime"
+#include "fuzz_check.h"
 
 /* Length of the UTF-8 sequence at s and its code point; 0 when it is not valid UTF-8. */
 static size_t utf8_next(const unsigned char *s, size_t n, unsigned long *cp_r)

@@ -46,15 +46,8 @@ static char root[256];		/* the scratch folder, under $TMPDIR or /tmp */
 static char maildir[320];	/* the maildrop with the fixtures: root, or root/alice */
 static struct server_config cfg;
 
-#define CHECK(cond, ...)                                                              \
-	do {                                                                          \
-		if (!(cond)) {                                                        \
-			fprintf(stderr, "fuzz_server_session: check failed: %s: ", #cond); \
-			fprintf(stderr, __VA_ARGS__);                                 \
-			fputc('\n', stderr);                                          \
-			abort();                                                      \
-		}                                                                     \
-	} while (0)
+#define FUZZ_NAME "fuzz_server_session"
+#include "fuzz_check.h"
 
 /* main.c is not linked: sessions never see a shutdown.  Weak, should the server move it. */
 __attribute__((weak)) int server_stopping(void)

@@ -264,7 +264,13 @@ int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *d
 
 void maildrop_uid(const struct maildrop *md, const struct msg *m, char buf[17])
 {
-	snprintf(buf, 17, "%08x%08x", (unsigned)md->validity, (unsigned)m->uid);
+	/* Written by hand: UIDL of a big mailbox makes one for every message. */
+	static const char hex[] = "0123456789abcdef";
+	uint64_t v = (uint64_t)md->validity << 32 | m->uid;
+
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		buf[i] = hex[v & 15];
+	buf[16] = '\0';
 }
 
 void maildrop_totals(struct maildrop *md, size_t *count_r, uint64_t *octets_r)

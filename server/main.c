@@ -123,6 +123,21 @@ static struct live *new_live(int fd, const struct server_config *cfg, unsigned l
 	return l;
 }
 
+/* The time ms from now, for pthread_cond_timedwait on live_cond. */
+static struct timespec deadline_in(long ms)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_REALTIME, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
 /*
  * At the cap, make room by ending the oldest session that has not logged in:
  * connections that never log in cannot starve those that do.  Called with live_lock held.
@@ -133,14 +148,8 @@ static int evict_one(const struct server_config *cfg)
 	 * Evicted sessions hold their slot until their thread ends, which is quick; if
 	 * the flood outruns that, wait a little for them rather than turn anyone away.
 	 */
-	struct timespec until;
+	struct timespec until = deadline_in(200);
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_nsec += 200 * 1000 * 1000;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
 	while (evicting >= cfg->max_connections / 4 + 16)
 		if (pthread_cond_timedwait(&live_cond, &live_lock, &until) != 0)
 			return -1;
@@ -241,13 +250,11 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 /* End every session without UPDATE: their sockets are shut, their deletions dropped. */
 static void shutdown_sessions(const struct listeners *ls)
 {
-	struct timespec deadline;
-
 	atomic_store(&stopping, 1);
 	for (int i = 0; i < ls->n; i++)
 		close(ls->fd[i]);
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	deadline.tv_sec += POP3_SHUTDOWN_GRACE;
+	struct timespec deadline = deadline_in(POP3_SHUTDOWN_GRACE * 1000);
+
 	pthread_mutex_lock(&live_lock);
 	log_msg("shutting down: ending %d sessions without committing deletions", live_count);
 	for (struct live *l = live_head; l != NULL; l = l->next)

@@ -57,8 +57,6 @@ static void split_args(char *line, struct cmd_args *a)
 	char *p = line;
 
 	memset(a, 0, sizeof(*a));
-	a->rest = strchr(line, ' ');
-	a->rest = a->rest ? a->rest + 1 : line + strlen(line);
 	while (*p) {
 		while (*p == ' ')
 			*p++ = '\0';
@@ -77,9 +75,10 @@ static enum cmd_result dispatch(struct session *s, char *line)
 {
 	struct cmd_args a;
 	char rest_copy[POP3_CMD_MAX];
+	const char *space = strchr(line, ' ');
 
-	/* PASS keeps its spaces: the password is the rest of the line. */
-	snprintf(rest_copy, sizeof(rest_copy), "%s", strchr(line, ' ') ? strchr(line, ' ') + 1 : "");
+	/* PASS keeps its spaces: the password is the rest of the line, copied before splitting. */
+	snprintf(rest_copy, sizeof(rest_copy), "%s", space ? space + 1 : "");
 	split_args(line, &a);
 	if (a.argc == 0)
 		return session_err(s, "empty command");
@@ -97,10 +96,12 @@ static enum cmd_result dispatch(struct session *s, char *line)
 
 static void trace_command(struct session *s, const char *line)
 {
+	const char *response = strncasecmp(line, "AUTH ", 5) == 0 ? strchr(line + 5, ' ') : NULL;
+
 	if (strncasecmp(line, "PASS ", 5) == 0)
 		log_conn(s->id, s->peer, "C: %.5s****", line);
-	else if (strncasecmp(line, "AUTH ", 5) == 0 && strchr(line + 5, ' ') != NULL)
-		log_conn(s->id, s->peer, "C: %.*s ****", (int)(strchr(line + 5, ' ') - line), line);
+	else if (response != NULL)
+		log_conn(s->id, s->peer, "C: %.*s ****", (int)(response - line), line);
 	else
 		log_conn(s->id, s->peer, "C: %s", line);
 }

@@ -178,12 +178,10 @@ static enum cmd_result cmd_top(struct session *s, struct cmd_args *a)
 	uint32_t lines;
 	const char *why;
 
-	if (a->argc == 2 && get_msg(s, a, 1, 2, &idx) == 0)
-		return session_err(s, "missing argument: line count");
-	if (a->argc == 2)
-		return CMD_ERR;
 	if (get_msg(s, a, 1, 3, &idx) < 0)
 		return CMD_ERR;
+	if (a->argc < 3)
+		return session_err(s, "missing argument: line count");
 	if (strlen(a->argv[2]) > POP3_ARG_MAX)
 		return session_err(s, "argument too long");
 	if (pop3_parse_number(a->argv[2], UINT32_MAX, &lines, &why) < 0)

@@ -85,18 +85,14 @@ static int fail_status(struct pop3c *c, enum conn_status st)
 	}
 }
 
-/* Send one command line and flush it. */
-static int send_cmd(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int send_cmd(struct pop3c *c, const char *fmt, ...)
+/* Buffer one command line (sent by flush()). */
+static int vsend_cmd(struct pop3c *c, const char *fmt, va_list ap)
 {
 	char line[POP3_CMD_MAX + 1];
-	va_list ap;
 
 	if (c->dead)
 		return POP3C_FAIL;
-	va_start(ap, fmt);
 	int n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
-	va_end(ap);
 
 	if (n < 0 || (size_t)n >= sizeof(line) - 2) {
 		snprintf(c->error, sizeof(c->error), "command too long");
@@ -105,6 +101,17 @@ static int send_cmd(struct pop3c *c, const char *fmt, ...)
 	if (conn_printf(c->conn, "%s\r\n", line) < 0)
 		return fail(c, "connection failed while sending");
 	return POP3C_OK;
+}
+
+static int send_cmd(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int send_cmd(struct pop3c *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int r = vsend_cmd(c, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 static int flush(struct pop3c *c)
@@ -178,11 +185,15 @@ static int read_multi(struct pop3c *c, struct pop3c_buf *out, const char *eol,
 	return POP3C_OK;
 }
 
-/* One command with a single-line reply. */
-static int simple(struct pop3c *c, const char *cmd)
+/* One command, sent at once, and its status line. */
+static int simple(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int simple(struct pop3c *c, const char *fmt, ...)
 {
-	int r = send_cmd(c, "%s", cmd);
+	va_list ap;
 
+	va_start(ap, fmt);
+	int r = vsend_cmd(c, fmt, ap);
+	va_end(ap);
 	if (r == POP3C_OK)
 		r = flush(c);
 	return r == POP3C_OK ? read_status(c) : r;
@@ -340,18 +351,9 @@ int pop3c_capa(struct pop3c *c)
 
 int pop3c_login(struct pop3c *c, const char *user, const char *pass)
 {
-	int r = send_cmd(c, "USER %s", user);
+	int r = simple(c, "USER %s", user);
 
-	if (r == POP3C_OK)
-		r = flush(c);
-	if (r == POP3C_OK)
-		r = read_status(c);
-	if (r != POP3C_OK)
-		return r;
-	r = send_cmd(c, "PASS %s", pass);
-	if (r == POP3C_OK)
-		r = flush(c);
-	return r == POP3C_OK ? read_status(c) : r;
+	return r == POP3C_OK ? simple(c, "PASS %s", pass) : r;
 }
 
 int pop3c_stat(struct pop3c *c, unsigned *count_r, unsigned long long *size_r)
@@ -396,16 +398,12 @@ int pop3c_uidl(struct pop3c *c, struct pop3c_entry *v, size_t n)
 
 int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
 {
-	char cmd[32];
-	const char *p;
-
-	snprintf(cmd, sizeof(cmd), "UIDL %u", num);
-	int r = simple(c, cmd);
+	int r = simple(c, "UIDL %u", num);
 
 	if (r != POP3C_OK)
 		return r;
 	/* "+OK n uid": skip the status word and the number. */
-	p = c->reply + 3;
+	const char *p = c->reply + 3;
 	while (*p == ' ')
 		p++;
 	while (isdigit((unsigned char)*p))
@@ -418,10 +416,7 @@ int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
 
 int pop3c_top(struct pop3c *c, unsigned num, unsigned lines, struct pop3c_buf *out)
 {
-	char cmd[48];
-
-	snprintf(cmd, sizeof(cmd), "TOP %u %u", num, lines);
-	int r = simple(c, cmd);
+	int r = simple(c, "TOP %u %u", num, lines);
 
 	return r == POP3C_OK ? read_multi(c, out, "\r\n", NULL, NULL) : r;
 }
@@ -459,20 +454,14 @@ int pop3c_top_many(struct pop3c *c, const unsigned *nums, size_t count, unsigned
 int pop3c_retr(struct pop3c *c, unsigned num, struct pop3c_buf *out, pop3c_progress_fn progress,
 	       void *arg)
 {
-	char cmd[32];
-
-	snprintf(cmd, sizeof(cmd), "RETR %u", num);
-	int r = simple(c, cmd);
+	int r = simple(c, "RETR %u", num);
 
 	return r == POP3C_OK ? read_multi(c, out, "\r\n", progress, arg) : r;
 }
 
 int pop3c_dele(struct pop3c *c, unsigned num)
 {
-	char cmd[32];
-
-	snprintf(cmd, sizeof(cmd), "DELE %u", num);
-	return simple(c, cmd);
+	return simple(c, "DELE %u", num);
 }
 
 int pop3c_rset(struct pop3c *c)
@@ -531,7 +520,7 @@ static int is_multi(const char *line)
 int pop3c_raw(struct pop3c *c, const char *line, struct pop3c_buf *out, int *multi_r)
 {
 	char name[8];
-	int r = simple(c, line);
+	int r = simple(c, "%s", line);
 
 	*multi_r = 0;
 	if (r == POP3C_OK && is_multi(line)) {

@@ -183,18 +183,29 @@ static void test_encode_end_closes_open_line(void)
 	CHECK_MEM(out, o, ".\r\n", 3);
 }
 
-/* The output bound of the header: 2 * n + 1 octets is enough even for the worst input. */
+/*
+ * The output bound of the header: 2 * n + 1 octets are enough even for the worst input,
+ * short or long (the vector path, on 16 octets and more, stores ahead of its result).  The buffer
+ * is malloc'ed to the bound, so the sanitizer build catches a store past it.
+ */
 static void test_encode_worst_case_fits(void)
 {
 	static const char *const worst[] = { "\n\n\n\n", ".\n.\n.\n", ".", ".\r\n", NULL };
-	char out[64];
+	char in[300];
 
 	for (const char *const *s = worst; *s != NULL; s++) {
-		struct pop3_enc st = { 0, 0 };
-		size_t n = strlen(*s);
+		for (size_t reps = 1; reps <= 100; reps += 33) {
+			size_t len = strlen(*s), n = 0;
 
-		pop3_encode_begin(&st);
-		CHECK(pop3_encode(&st, *s, n, out) <= 2 * n + 1);
+			for (size_t r = 0; r < reps && n + len <= sizeof(in); r++, n += len)
+				memcpy(in + n, *s, len);
+			char *out = malloc(2 * n + 1);
+			struct pop3_enc st = { 0, 0 };
+
+			pop3_encode_begin(&st);
+			CHECK(out != NULL && pop3_encode(&st, in, n, out) <= 2 * n + 1);
+			free(out);
+		}
 	}
 }
 
@@ -265,6 +276,66 @@ static void test_encode_and_wire_random(void)
 
 		if (on != rn || memcmp(out, ref, rn) != 0 || wire_cut(in, n, cuts, ncuts) != wire) {
 			fprintf(stderr, "  random round %d (n=%zu) differs from the reference\n", round, n);
+			harness_failed_checks++;
+			return;
+		}
+	}
+}
+
+/*
+ * Long lines: runs of 0 to ~80 octets between line ends, so LF, CR, a leading dot and
+ * the block cuts fall at every place of the 16-octet steps of the vector path.  Each
+ * block and its output have buffers of exactly their size (the sanitizer checks it).
+ */
+static void test_encode_long_lines_random(void)
+{
+	static char in[4096], ref[2 * sizeof(in) + 3], got[2 * sizeof(in) + 8];
+	unsigned seed = 777;
+
+	for (int round = 0; round < 2000; round++) {
+		size_t n = (seed = seed * 1103515245 + 12345) % sizeof(in), line = 0, want = 0;
+		unsigned r;
+
+		for (size_t i = 0; i < n; i++) {
+			if (line == 0)
+				want = ((seed = seed * 1103515245 + 12345) >> 16) % 82;
+			r = ((seed = seed * 1103515245 + 12345) >> 16) % 64;
+			if (line == want) {
+				/* A line end, or a stray CR or dot; after those the line may end next. */
+				in[i] = r < 40 ? '\n' : r < 56 ? '\r' : '.';
+				line = in[i] == '\n' ? 0 : line + 1;
+				want = line;
+			} else {
+				in[i] = line == 0 && r < 8 ? '.' : r == 9 ? '\0' : (char)('a' + r % 26);
+				line++;
+			}
+		}
+		uint64_t wire;
+		size_t rn = reference(in, n, ref, &wire), o = 0, from = 0;
+		struct pop3_enc st = { 0, 0 };
+
+		pop3_encode_begin(&st);
+		while (from < n) {
+			size_t k = 1 + ((seed = seed * 1103515245 + 12345) >> 16) % (n - from < 300 ? n - from : 300);
+			char *blk = malloc(k), *out = malloc(2 * k + 1);
+			size_t on;
+
+			if (blk == NULL || out == NULL) {
+				free(blk);
+				free(out);
+				return;
+			}
+			memcpy(blk, in + from, k);
+			on = pop3_encode(&st, blk, k, out);
+			memcpy(got + o, out, on);
+			free(blk);
+			free(out);
+			o += on;
+			from += k;
+		}
+		o += pop3_encode_end(&st, got + o);
+		if (o != rn || memcmp(got, ref, rn) != 0) {
+			fprintf(stderr, "  long-line round %d (n=%zu) differs from the reference\n", round, n);
 			harness_failed_checks++;
 			return;
 		}
@@ -359,5 +430,6 @@ TEST_MAIN("common_pop3",
 	  TEST(test_wire_matches_reference_at_every_cut),
 	  TEST(test_wire_known_sizes),
 	  TEST(test_encode_and_wire_random),
+	  TEST(test_encode_long_lines_random),
 	  TEST(test_unstuff),
 	  TEST(test_parse_number))

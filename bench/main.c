@@ -20,7 +20,8 @@ static void usage(FILE *f)
 	      "  -d, --duration S     sessions: seconds of load (10); hold: login deadline (60)\n"
 	      "  -i, --idle S         hold: idle seconds between STAT and NOOP (15)\n"
 	      "  -L, --inflight N     hold: logins in progress at once (1000)\n"
-	      "  -n, --logins N       bigbox: sequential logins (5)\n"
+	      "  -n, --logins N       bigbox: sequential logins (5); bigretr: sessions one after\n"
+	      "                       another, each with -r RETRs (1)\n"
 	      "  -r, --reps N         bigretr/ceiling: repetitions (5; stream 1)\n"
 	      "  -s, --size BYTES     ceiling: bytes per stream (100000000)\n"
 	      "  -t, --timeout S      seconds a reply may take (30)\n"
@@ -46,6 +47,7 @@ struct cli {
 	int clients_set;
 	int reps_set;
 	int duration_set;
+	int logins_set;
 };
 
 static int parse_opt(int ch, struct bench *b, struct cli *cl)
@@ -60,7 +62,7 @@ static int parse_opt(int ch, struct bench *b, struct cli *cl)
 	case 'd': cl->w.duration = atof(optarg); cl->duration_set = 1; break;
 	case 'i': cl->w.idle = atof(optarg); break;
 	case 'L': cl->w.inflight = atoi(optarg); break;
-	case 'n': cl->w.logins = atoi(optarg); break;
+	case 'n': cl->w.logins = atoi(optarg); cl->logins_set = 1; break;
 	case 'r': cl->w.reps = atoi(optarg); cl->reps_set = 1; break;
 	case 's': cl->size = strtoull(optarg, NULL, 10); break;
 	case 't': b->step_timeout = atof(optarg); break;
@@ -93,10 +95,13 @@ static int run(struct bench *b, struct cli *cl, const char *wl)
 	}
 	if (strcmp(wl, "bigbox") == 0)
 		return wl_bigbox(b, &cl->w);
-	if (strcmp(wl, "bigretr") == 0)
+	if (strcmp(wl, "bigretr") == 0) {
+		cl->w.logins = cl->logins_set ? cl->w.logins : 1;
 		return wl_retr(b, &cl->w, 0);
+	}
 	if (strcmp(wl, "stream") == 0) {
 		cl->w.reps = cl->reps_set ? cl->w.reps : 1;
+		cl->w.logins = 1;
 		return wl_retr(b, &cl->w, 1);
 	}
 	if (strcmp(wl, "ceiling") == 0)
@@ -122,7 +127,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (optind != argc - 1 || cl.w.clients < 1 || cl.w.reps < 1) {
+	if (optind != argc - 1 || cl.w.clients < 1 || cl.w.reps < 1 || cl.w.logins < 1) {
 		usage(stderr);
 		return 2;
 	}

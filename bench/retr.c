@@ -6,6 +6,8 @@
 /* State of a bigretr or stream run. */
 struct retr {
 	int stream;          /* sample the server's RSS while the RETR runs */
+	int logins;          /* sessions to run, one after another */
+	int sessions;        /* sessions still to run after this one */
 	struct lat rate;     /* MB/s of each RETR */
 	uint64_t bytes;      /* payload octets of the last RETR */
 	long rss_idle_kb;    /* before connecting */
@@ -27,12 +29,15 @@ static void retr_step(struct bench *b, struct bconn *c, enum step s, double now)
 	}
 }
 
+/* The next session, on a new connection: a server may place each one differently. */
 static void retr_ended(struct bench *b, struct bconn *c, int ok, double now)
 {
-	(void)c;
-	(void)ok;
-	(void)now;
-	b->stop = 1;
+	struct retr *r = b->wl;
+
+	if (ok && r->sessions-- > 0)
+		conn_start(b, c, now);
+	else
+		b->stop = 1;
 }
 
 static void retr_tick(struct bench *b, double now)
@@ -57,6 +62,7 @@ static void retr_report(const struct bench *b, struct retr *r, const struct cpum
 	json_begin(r->stream ? "stream" : "bigretr");
 	json_int("bytes", (long long)r->bytes);
 	json_int("reps", (long long)r->rate.n);
+	json_int("sessions", r->logins);
 	json_num("mb_per_s", lat_pct(&r->rate, 50));
 	json_num("mb_per_s_best", lat_pct(&r->rate, 100));
 	if (r->stream) {
@@ -75,7 +81,8 @@ static void retr_report(const struct bench *b, struct retr *r, const struct cpum
 int wl_retr(struct bench *b, const struct wopts *o, int stream)
 {
 	enum step script[SCRIPT_MAX] = { ST_GREET, ST_USER, ST_PASS, ST_STAT, ST_LIST };
-	struct retr r = { .stream = stream };
+	struct retr r = { .stream = stream, .logins = o->logins,
+			  .sessions = o->logins - 1 };
 	int n = 5, reps = o->reps < 1 ? 1 : o->reps > 20 ? 20 : o->reps;
 	struct cpumark m;
 

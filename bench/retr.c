@@ -7,7 +7,7 @@
 struct retr {
 	int stream;          /* sample the server's RSS while the RETR runs */
 	int logins;          /* sessions to run, one after another */
-	int sessions;        /* sessions still to run after this one */
+	int done;            /* sessions ended */
 	struct lat rate;     /* MB/s of each RETR */
 	uint64_t bytes;      /* payload octets of the last RETR */
 	long rss_idle_kb;    /* before connecting */
@@ -34,7 +34,7 @@ static void retr_ended(struct bench *b, struct bconn *c, int ok, double now)
 {
 	struct retr *r = b->wl;
 
-	if (ok && r->sessions-- > 0)
+	if (ok && ++r->done < r->logins)
 		conn_start(b, c, now);
 	else
 		b->stop = 1;
@@ -81,8 +81,7 @@ static void retr_report(const struct bench *b, struct retr *r, const struct cpum
 int wl_retr(struct bench *b, const struct wopts *o, int stream)
 {
 	enum step script[SCRIPT_MAX] = { ST_GREET, ST_USER, ST_PASS, ST_STAT, ST_LIST };
-	struct retr r = { .stream = stream, .logins = o->logins,
-			  .sessions = o->logins - 1 };
+	struct retr r = { .stream = stream, .logins = o->logins };
 	int n = 5, reps = o->reps < 1 ? 1 : o->reps > 20 ? 20 : o->reps;
 	struct cpumark m;
 

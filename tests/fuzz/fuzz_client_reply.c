@@ -1,12 +1,10 @@
 /* Fuzz target: the client's reply parsing; the input is everything a server sends in one session. */
 #include "pop3client.h"
 
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 /* Inputs must fit the socket buffer: the client reads only after all is written. */
@@ -126,15 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > INPUT_MAX)
 		return -1;
 	input_size = size;
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair: %s", strerror(errno));
-	for (size_t off = 0; off < size;) {
-		ssize_t n = write(sv[1], data + off, size - off);
-
-		CHECK(n > 0 || errno == EINTR, "write: %s", strerror(errno));
-		off += n > 0 ? (size_t)n : 0;
-	}
 	/* The server's side stays open for reading: the client's commands land in its buffer. */
-	CHECK(shutdown(sv[1], SHUT_WR) == 0, "shutdown: %s", strerror(errno));
+	fuzz_socket_with(data, size, sv);
 	if (pop3c_open_fd(sv[0], 1, &c, err, sizeof(err)) == 0) {
 		checked(c, pop3c_capa(c));
 		checked(c, pop3c_login(c, "alice", "secret"));

@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -333,14 +332,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > INPUT_MAX)
 		return -1;
 	restore_mailbox();
-	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair: %s", strerror(errno));
-	for (size_t off = 0; off < size;) {
-		ssize_t n = write(sv[1], data + off, size - off);
-
-		CHECK(n > 0 || errno == EINTR, "write: %s", strerror(errno));
-		off += n > 0 ? (size_t)n : 0;
-	}
-	CHECK(shutdown(sv[1], SHUT_WR) == 0, "shutdown: %s", strerror(errno));
+	fuzz_socket_with(data, size, sv);
 	d.fd = sv[1];
 	drain_start(&d);
 

@@ -96,6 +96,18 @@ class Server:
             self.start()
 
     # -- life cycle -------------------------------------------------------------------
+    def command(self):
+        """The command line start() runs."""
+        return [SERVER, "-p", "0", "-m", self.dir] + self.args
+
+    def listening(self, text):
+        """What start() waits for in the log: a true value once the server listens."""
+        return PORT_RE.search(text)
+
+    def listened(self, found):
+        """Take the port from what listening() found."""
+        self.port = int(found.group(1))
+
     def start(self, args=None, timeout=15.0):
         """Start the server (again) on the same folder; waits for the port line."""
         if args is not None:
@@ -103,25 +115,27 @@ class Server:
         self.starts += 1
         self.log = os.path.join(self.scratch, "server%d.log" % self.starts if self.starts > 1 else "server.log")
         with open(self.log, "wb") as logf:
-            self.proc = subprocess.Popen([SERVER, "-p", "0", "-m", self.dir] + self.args,
+            self.proc = subprocess.Popen(self.command(),
                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                          stderr=logf, cwd=self.scratch, env=self.env)
         self.pid = self.proc.pid
 
         def ready():
-            m = PORT_RE.search(self.log_text())
-            if m:
-                return m
+            text = self.log_text()
+            found = self.listening(text)
+            if found:
+                return found
             if self.proc.poll() is not None:
                 raise TestError("server exited with status %s before listening: %s"
-                                % (self.proc.returncode, self.log_text().strip()[-500:]))
+                                % (self.proc.returncode, text.strip()[-500:]))
             return None
 
-        m = wait_until(ready, timeout)
-        if not m:
+        found = wait_until(ready, timeout)
+        if not found:
             self.kill()
-            raise TestError("server did not log a listening line within %gs" % timeout)
-        self.port = int(m.group(1))
+            raise TestError("server did not log its listening lines within %gs: %s"
+                            % (timeout, self.log_text()[-500:]))
+        self.listened(found)
         return self
 
     def stop(self, sig=signal.SIGTERM, timeout=15.0):

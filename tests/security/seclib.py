@@ -162,41 +162,19 @@ class AccountServer(Server):
         if start:
             self.start()
 
-    def start(self, args=None, timeout=15.0):
-        if args is not None:
-            self.args = list(args)
-        self.starts += 1
-        self.log = os.path.join(self.scratch, "server%d.log" % self.starts
-                                if self.starts > 1 else "server.log")
-        with open(self.log, "wb") as logf:
-            self.proc = subprocess.Popen(self.prefix + [SERVER, "-p", "0", "-m", self.dir]
-                                         + self.args, stdin=subprocess.DEVNULL,
-                                         stdout=subprocess.DEVNULL, stderr=logf,
-                                         cwd=self.scratch)
-        self.pid = self.proc.pid
+    def command(self):
+        return self.prefix + Server.command(self)
+
+    def listening(self, text):
+        """The plain port's line, and the TLS port's when TLS is on, both for self.host."""
         host = re.escape(self.host)
-        plain = re.compile(r"server: listening on %s port (\d+)$" % host, re.M)
-        tls = re.compile(r"server: listening on %s port (\d+) \(TLS\)$" % host, re.M)
+        m = re.search(r"server: listening on %s port (\d+)$" % host, text, re.M)
+        t = re.search(r"server: listening on %s port (\d+) \(TLS\)$" % host, text, re.M)
+        return (m, t) if m and (t or not self.want_tls) else None
 
-        def ready():
-            text = self.log_text()
-            m = plain.search(text)
-            t = tls.search(text)
-            if m and (t or not self.want_tls):
-                return m, t
-            if self.proc.poll() is not None:
-                raise TestError("server exited with status %s before listening: %s"
-                                % (self.proc.returncode, text.strip()[-500:]))
-            return None
-
-        r = wait_until(ready, timeout)
-        if not r:
-            self.kill()
-            raise TestError("server did not log its listening lines within %gs: %s"
-                            % (timeout, self.log_text()[-500:]))
-        self.port = int(r[0].group(1))
-        self.tls_port = int(r[1].group(1)) if r[1] else None
-        return self
+    def listened(self, found):
+        self.port = int(found[0].group(1))
+        self.tls_port = int(found[1].group(1)) if found[1] else None
 
     def client(self, source=None, tls_ctx=None, timeout=15.0):
         """A raw connection to the plain port (or, with tls_ctx, the implicit TLS port)."""

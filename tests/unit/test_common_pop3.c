@@ -251,6 +251,13 @@ static void test_wire_known_sizes(void)
 	CHECK(wire_cut(".\n..\n", 5, none, 0) == 7);
 }
 
+/* The random tests' generator: the next value of a linear congruential sequence. */
+static unsigned lcg(unsigned *seed)
+{
+	*seed = *seed * 1103515245 + 12345;
+	return *seed;
+}
+
 /* Pseudo-random files in pseudo-random blocks against the reference. */
 static void test_encode_and_wire_random(void)
 {
@@ -259,14 +266,14 @@ static void test_encode_and_wire_random(void)
 	unsigned seed = 12345;
 
 	for (int round = 0; round < 3000; round++) {
-		size_t n = (seed = seed * 1103515245 + 12345) % sizeof(in);
+		size_t n = lcg(&seed) % sizeof(in);
 		size_t cuts[8], ncuts = 0;
 		uint64_t wire;
 
 		for (size_t i = 0; i < n; i++)
-			in[i] = alphabet[((seed = seed * 1103515245 + 12345) >> 16) % 5];
+			in[i] = alphabet[(lcg(&seed) >> 16) % 5];
 		for (size_t at = 0; ncuts < 8 && n > 0;) {
-			at += ((seed = seed * 1103515245 + 12345) >> 16) % (n / 4 + 2);
+			at += (lcg(&seed) >> 16) % (n / 4 + 2);
 			if (at >= n)
 				break;
 			cuts[ncuts++] = at;
@@ -293,13 +300,13 @@ static void test_encode_long_lines_random(void)
 	unsigned seed = 777;
 
 	for (int round = 0; round < 2000; round++) {
-		size_t n = (seed = seed * 1103515245 + 12345) % sizeof(in), line = 0, want = 0;
+		size_t n = lcg(&seed) % sizeof(in), line = 0, want = 0;
 		unsigned r;
 
 		for (size_t i = 0; i < n; i++) {
 			if (line == 0)
-				want = ((seed = seed * 1103515245 + 12345) >> 16) % 82;
-			r = ((seed = seed * 1103515245 + 12345) >> 16) % 64;
+				want = (lcg(&seed) >> 16) % 82;
+			r = (lcg(&seed) >> 16) % 64;
 			if (line == want) {
 				/* A line end, or a stray CR or dot; after those the line may end next. */
 				in[i] = r < 40 ? '\n' : r < 56 ? '\r' : '.';
@@ -316,7 +323,7 @@ static void test_encode_long_lines_random(void)
 
 		pop3_encode_begin(&st);
 		while (from < n) {
-			size_t k = 1 + ((seed = seed * 1103515245 + 12345) >> 16) % (n - from < 300 ? n - from : 300);
+			size_t k = 1 + (lcg(&seed) >> 16) % (n - from < 300 ? n - from : 300);
 			char *blk = malloc(k), *out = malloc(2 * k + 1);
 			size_t on;
 

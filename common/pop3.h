@@ -9,37 +9,22 @@
 #define POP3_IMPLEMENTATION "mailroom-pop3d " POP3_VERSION
 
 /*
- * Every limit, with its reason.  Change them here and nowhere else.
+ * Every limit of the protocol and the connection, with its reason; the server's own
+ * limits (connections, timeouts, penalties) are in server/params.h.
  */
 enum {
 	/* RFC 2449 section 4: a command line is at most 255 octets with CRLF. */
 	POP3_CMD_MAX = 255,
 	/* RFC 2449 section 4: the first line of a reply is at most 512 octets with CRLF. */
 	POP3_RESP_MAX = 512,
-	/* RFC 1939 section 3: the autologout timer is at least 10 minutes. */
-	POP3_IDLE_TIMEOUT = 600,
-	/* Dovecot's figure: 20 bad commands in a row ends a session that is not a client. */
-	POP3_MAX_BAD_COMMANDS = 20,
-	/* Default cap on connections; past it a client gets -ERR [SYS/TEMP] at once. */
-	POP3_MAX_CONNECTIONS = 1024,
 	/* RFC 1939 section 7: a unique-id is 1 to 70 characters in 0x21..0x7E. */
 	POP3_UID_MAX = 70,
 	/* RFC 1939 section 3: an argument is at most 40 characters. */
 	POP3_ARG_MAX = 40,
-	/* Stack of a session thread: sessions keep buffers on the heap, so 128 KiB is ample. */
-	POP3_THREAD_STACK = 128 * 1024,
 	/* Read buffer of a connection: a command line plus pipelined ones behind it. */
 	POP3_CONN_RBUF = 1024,
 	/* Write buffer of a connection: replies are gathered and sent in one write. */
 	POP3_CONN_WBUF = 4096,
-	/*
-	 * Block size when streaming a message: one read and one send per block.  256 KiB
-	 * halves the sends of 128 KiB (measured: 0.06 against 0.09 s of server CPU per
-	 * 100 MB, bench/README.md); the two buffers stay well inside 1 MiB.
-	 */
-	POP3_STREAM_BLOCK = 256 * 1024,
-	/* Seconds a shutting-down server waits for sessions to finish before it exits anyway. */
-	POP3_SHUTDOWN_GRACE = 5,
 	/* Default port: 110 needs root, so the unprivileged default is 1110. */
 	POP3_DEFAULT_PORT = 1110,
 };

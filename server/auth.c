@@ -1,6 +1,6 @@
 /* Accounts: the users file, crypt_rn checks in constant time, bounded concurrency, penalties. */
 #include "auth.h"
-#include "pop3.h"
+#include "params.h"
 
 #include <crypt.h>
 #include <errno.h>
@@ -10,13 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* yescrypt takes ~16 MiB and ~20 ms a check: this many run at once, the rest queue. */
-#define AUTH_PARALLEL 4
-/* Addresses remembered for penalties; the stalest is forgotten first. */
-#define PENALTY_SLOTS 1024
-/* A failure older than this no longer counts. */
-#define PENALTY_MEMORY_S 900
 
 struct user {
 	char *name;
@@ -34,7 +27,7 @@ static pthread_once_t sem_once = PTHREAD_ONCE_INIT;
 
 static void sem_setup(void)
 {
-	sem_init(&check_sem, 0, AUTH_PARALLEL);
+	sem_init(&check_sem, 0, POP3_AUTH_PARALLEL);
 }
 
 int auth_valid_name(const char *name)
@@ -206,18 +199,18 @@ struct penalty {
 };
 
 static pthread_mutex_t penalty_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct penalty penalties[PENALTY_SLOTS];
+static struct penalty penalties[POP3_PENALTY_SLOTS];
 
 /* The slot of addr, or a free or the stalest one to reuse for it.  Called with the lock held. */
 static struct penalty *penalty_slot(const char *addr, time_t now)
 {
 	struct penalty *victim = NULL;
 
-	for (size_t i = 0; i < PENALTY_SLOTS; i++) {
+	for (size_t i = 0; i < POP3_PENALTY_SLOTS; i++) {
 		struct penalty *p = &penalties[i];
 
 		if (p->fails > 0 && strcmp(p->addr, addr) == 0) {
-			if (now - p->last > PENALTY_MEMORY_S)
+			if (now - p->last > POP3_PENALTY_MEMORY)
 				p->fails = 0;
 			return p;
 		}
@@ -244,10 +237,10 @@ unsigned auth_penalty_wait(const char *addr, unsigned base_ms)
 	unsigned fails = 0;
 
 	pthread_mutex_lock(&penalty_lock);
-	for (size_t i = 0; i < PENALTY_SLOTS; i++) {
+	for (size_t i = 0; i < POP3_PENALTY_SLOTS; i++) {
 		const struct penalty *p = &penalties[i];
 
-		if (p->fails > 0 && now - p->last <= PENALTY_MEMORY_S && strcmp(p->addr, addr) == 0)
+		if (p->fails > 0 && now - p->last <= POP3_PENALTY_MEMORY && strcmp(p->addr, addr) == 0)
 			fails = p->fails;
 	}
 	pthread_mutex_unlock(&penalty_lock);
@@ -269,7 +262,7 @@ void auth_penalty_fail(const char *addr)
 void auth_penalty_clear(const char *addr)
 {
 	pthread_mutex_lock(&penalty_lock);
-	for (size_t i = 0; i < PENALTY_SLOTS; i++)
+	for (size_t i = 0; i < POP3_PENALTY_SLOTS; i++)
 		if (penalties[i].fails > 0 && strcmp(penalties[i].addr, addr) == 0)
 			penalties[i].fails = 0;
 	pthread_mutex_unlock(&penalty_lock);

@@ -1,18 +1,14 @@
 /* AUTHORIZATION state: CAPA, USER, PASS, AUTH PLAIN (RFC 5034), STLS (RFC 2595) and QUIT. */
 #include "auth.h"
 #include "log.h"
-#include "session.h"
+#include "login.h"
+#include "trans.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-
-/* RFC 1939 section 8 suggests ending a session after a few failures: three here. */
-#define MAX_FAILED_LOGINS 3
-/* A SASL response line may be longer than a command (RFC 5034 section 4). */
-#define SASL_LINE_MAX 1024
 
 /* Passwords may cross a plain connection only where TLS is off, or on this machine. */
 static int plaintext_ok(const struct session *s)
@@ -63,7 +59,7 @@ static enum cmd_result login_failed(struct session *s, const char *user, unsigne
 	if (conn_flush(s->conn) < 0)
 		return CMD_FAIL;
 	sleep_ms(delay);
-	if (s->failed_logins < MAX_FAILED_LOGINS)
+	if (s->failed_logins < POP3_MAX_FAILED_LOGINS)
 		return session_err(s, "[AUTH] authentication failed");
 	session_err(s, "[AUTH] authentication failed; too many failures, closing connection");
 	s->end_reason = "too many failed logins";
@@ -135,7 +131,7 @@ static enum cmd_result cmd_pass(struct session *s, struct cmd_args *a)
 /* The PLAIN message (RFC 4616): authzid NUL authcid NUL passwd; authzid empty or the same. */
 static enum cmd_result sasl_plain(struct session *s, const char *b64)
 {
-	unsigned char buf[SASL_LINE_MAX];
+	unsigned char buf[POP3_SASL_LINE_MAX];
 	size_t len;
 
 	if (auth_base64_decode(b64, buf, sizeof(buf) - 1, &len) < 0)
@@ -158,7 +154,7 @@ static enum cmd_result sasl_plain(struct session *s, const char *b64)
 /* AUTH PLAIN without an initial response: ask for it with "+ ". */
 static enum cmd_result sasl_continue(struct session *s)
 {
-	char line[SASL_LINE_MAX];
+	char line[POP3_SASL_LINE_MAX];
 	size_t len;
 
 	if (conn_puts(s->conn, "+ \r\n") < 0 || conn_flush(s->conn) < 0)

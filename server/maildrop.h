@@ -72,7 +72,4 @@ void maildrop_uid(const struct maildrop *md, const struct msg *m, char buf[17]);
 /* Totals of the index, for the start-up log. */
 void maildrop_totals(struct maildrop *md, size_t *count_r, uint64_t *octets_r);
 
-/* Natural order of names: digit runs compare as numbers ("msg2" < "msg10"). */
-int maildrop_name_cmp(const char *a, const char *b);
-
 #endif

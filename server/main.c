@@ -31,11 +31,6 @@ static int live_count, evicting;
 static atomic_int stopping;
 static int signal_pipe[2] = { -1, -1 };
 
-int server_stopping(void)
-{
-	return atomic_load(&stopping);
-}
-
 static void on_signal(int sig)
 {
 	int saved = errno;
@@ -233,7 +228,7 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 	for (int i = 0; i < ls->n; i++)
 		p[i] = (struct pollfd){ .fd = ls->fd[i], .events = POLLIN };
 	p[ls->n] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
-	while (!server_stopping()) {
+	while (!atomic_load(&stopping)) {
 		if (poll(p, (nfds_t)ls->n + 1, -1) < 0)
 			continue;
 		if (p[ls->n].revents & POLLIN)
@@ -287,7 +282,8 @@ int main(int argc, char **argv)
 	 */
 	static struct options o = {
 		.cfg = { .mailbox = "./mailbox", .idle_timeout = POP3_IDLE_TIMEOUT,
-			 .max_connections = POP3_MAX_CONNECTIONS, .login_delay_ms = 2000 },
+			 .max_connections = POP3_MAX_CONNECTIONS, .login_delay_ms = 2000,
+			 .stopping = &stopping },
 		.port = "1110",
 	};
 	struct listeners ls = { .n = 0 };

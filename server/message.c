@@ -1,5 +1,6 @@
 /* RETR and TOP: a message streamed from its file through the connection in large blocks. */
 #include "message.h"
+#include "params.h"
 #include "pop3.h"
 
 #include <errno.h>

@@ -2,6 +2,7 @@
 #include "log.h"
 #include "maildrop.h"
 #include "message.h"
+#include "params.h"
 #include "pop3.h"
 #include "scan.h"
 #include "uidlist.h"

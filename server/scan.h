@@ -15,5 +15,7 @@ int scan_folder(struct maildrop *md);
 /* Drop a reference to a message; the last one frees it. */
 void scan_msg_unref(struct msg *m);
 int scan_same_time(const struct timespec *a, const struct timespec *b);
+/* Natural order of names: digit runs compare as numbers ("msg2" < "msg10"). */
+int maildrop_name_cmp(const char *a, const char *b);
 
 #endif

@@ -1,6 +1,8 @@
 /* A connection from greeting to close: line reading, the dispatcher, AUTHORIZATION state. */
-#include "session.h"
 #include "log.h"
+#include "login.h"
+#include "session.h"
+#include "trans.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +108,12 @@ static void trace_command(struct session *s, const char *line)
 		log_conn(s->id, s->peer, "C: %s", line);
 }
 
+/* The server is shutting down (a config without the flag never does). */
+static int stopping(const struct session *s)
+{
+	return s->cfg->stopping != NULL && atomic_load(s->cfg->stopping);
+}
+
 /* Read one command line: CMD_OK, CMD_ERR for a line too long, CMD_FAIL to end (reason set). */
 static enum cmd_result read_command(struct session *s, char *buf, size_t size, size_t *len_r)
 {
@@ -130,7 +138,7 @@ static enum cmd_result read_command(struct session *s, char *buf, size_t size, s
 	case CONN_ERROR:
 		break;
 	}
-	s->end_reason = server_stopping() ? "shutdown" : "client closed";
+	s->end_reason = stopping(s) ? "shutdown" : "client closed";
 	return CMD_FAIL;
 }
 
@@ -143,7 +151,7 @@ static enum cmd_result step(struct session *s)
 
 	if (r == CMD_FAIL)
 		return r;
-	if (server_stopping()) {
+	if (stopping(s)) {
 		s->end_reason = "shutdown";
 		return CMD_FAIL;
 	}

@@ -8,6 +8,7 @@
 
 #include "conn.h"
 #include "maildrop.h"
+#include "params.h"
 #include "pop3.h"
 
 struct auth_users;
@@ -23,6 +24,7 @@ struct server_config {
 	int idle_timeout;	/* seconds */
 	int max_connections;
 	int trace;		/* log commands and first reply lines */
+	const atomic_int *stopping; /* set at shutdown: sessions end before their next command */
 };
 
 enum session_state {
@@ -82,22 +84,5 @@ enum cmd_result session_err(struct session *s, const char *fmt, ...)
 
 /* A handler of one command. */
 typedef enum cmd_result (*cmd_fn)(struct session *, struct cmd_args *);
-
-/* AUTHORIZATION state commands (login.c); NULL when the keyword is not one of them. */
-cmd_fn login_handler(const char *keyword);
-/* CAPA, valid in both states; what it lists depends on the connection. */
-enum cmd_result login_capa(struct session *s, struct cmd_args *a);
-
-/* TRANSACTION state commands (trans.c); NULL when the keyword is not one of them. */
-cmd_fn trans_handler(const char *keyword);
-/* Enter TRANSACTION state: open the folder's maildrop and take the snapshot. */
-enum cmd_result trans_begin(struct session *s, const char *folder);
-/* QUIT in TRANSACTION state: the UPDATE state, deletions committed. */
-enum cmd_result trans_quit(struct session *s, struct cmd_args *a);
-/* Let go of the maildrop without committing anything. */
-void trans_end(struct session *s);
-
-/* Set by the server when it shuts down: sessions stop before their next command. */
-int server_stopping(void);
 
 #endif

@@ -1,7 +1,7 @@
 /* TRANSACTION state: STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL over the session's snapshot. */
-#include "session.h"
 #include "log.h"
 #include "message.h"
+#include "trans.h"
 
 #include <errno.h>
 #include <stdlib.h>

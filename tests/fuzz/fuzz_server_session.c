@@ -48,12 +48,6 @@ static struct server_config cfg;
 #define FUZZ_NAME "fuzz_server_session"
 #include "fuzz_check.h"
 
-/* main.c is not linked: sessions never see a shutdown.  Weak, should the server move it. */
-__attribute__((weak)) int server_stopping(void)
-{
-	return 0;
-}
-
 /* Session logs are dropped (see LINKWRAP in the Makefile), or printed with FUZZ_TRACE set. */
 void __wrap_log_conn(unsigned long id, const char *peer, const char *fmt, ...);
 void __wrap_log_msg(const char *fmt, ...);

@@ -1,4 +1,4 @@
-/* Logging to stderr: each line formatted first, then sent with one write(2). */
+/* Logging to stderr: each line formatted, escaped, then sent with one write(2). */
 #include "log.h"
 
 #include <stdarg.h>
@@ -6,16 +6,69 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A formatted line is cut here; escaped, it may grow to four times as long. */
+#define LOG_LINE_MAX 1024
+
+/* Octets in the well-formed UTF-8 sequence at p (RFC 3629), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned char c = p[0];
+	size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+	/* The second octet's range: it rules out overlong forms, surrogates and past U+10FFFF. */
+	unsigned char lo = c == 0xe0 ? 0xa0 : c == 0xf0 ? 0x90 : 0x80;
+	unsigned char hi = c == 0xed ? 0x9f : c == 0xf4 ? 0x8f : 0xbf;
+
+	if (c < 0xc2 || c > 0xf4 || n < len || p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	/* C1 controls (U+0080..U+009F, NEL among them) are controls too. */
+	if (c == 0xc2 && p[1] < 0xa0)
+		return 0;
+	return len;
+}
+
+size_t log_escape(const char *in, size_t n, char *out, size_t size)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)in;
+	size_t o = 0;
+
+	if (size == 0)
+		return 0;
+	for (size_t i = 0; i < n;) {
+		size_t len = p[i] >= 0x80 ? utf8_len(p + i, n - i) : 1;
+		int plain = len > 1 || (len == 1 && p[i] >= 0x20 && p[i] != 0x7f && p[i] != '\\');
+
+		if (plain) {
+			if (o + len >= size)
+				break;
+			memcpy(out + o, p + i, len);
+			o += len;
+			i += len;
+			continue;
+		}
+		if (o + 4 >= size)
+			break;
+		out[o++] = '\\';
+		out[o++] = 'x';
+		out[o++] = hex[p[i] >> 4];
+		out[o++] = hex[p[i] & 15];
+		i++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
-	char line[1024];
+	char raw[LOG_LINE_MAX], line[4 * LOG_LINE_MAX + 16];
+	int r = vsnprintf(raw, sizeof(raw), fmt, ap);
 	size_t n = (size_t)snprintf(line, sizeof(line), "server: %s", prefix);
 
-	if (n < sizeof(line))
-		vsnprintf(line + n, sizeof(line) - n, fmt, ap);
-	n = strlen(line);
-	if (n >= sizeof(line) - 1)
-		n = sizeof(line) - 2;
+	/* Names, commands and file names come from peers: nothing of them may end the line. */
+	n += log_escape(raw, r < 0 ? 0 : strlen(raw), line + n, sizeof(line) - n - 1);
 	line[n++] = '\n';
 	/* A failed log write has nowhere to be reported; the session goes on. */
 	if (write(STDERR_FILENO, line, n) < 0)
@@ -33,10 +86,11 @@ void log_msg(const char *fmt, ...)
 
 void log_conn(unsigned long id, const char *peer, const char *fmt, ...)
 {
-	char prefix[96];
+	char esc[4 * 64 + 1], prefix[sizeof(esc) + 32];
 	va_list ap;
 
-	snprintf(prefix, sizeof(prefix), "[%lu] %s ", id, peer);
+	log_escape(peer, strlen(peer), esc, sizeof(esc));
+	snprintf(prefix, sizeof(prefix), "[%lu] %s ", id, esc);
 	va_start(ap, fmt);
 	log_line(prefix, fmt, ap);
 	va_end(ap);

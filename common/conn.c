@@ -21,6 +21,8 @@ struct conn {
 	int fd;
 	int nonblock;		/* the socket was non-blocking: wait with poll, not in recv */
 	SSL *ssl;
+	conn_wait_fn wait;	/* NULL: wait_fd */
+	void *wait_arg;
 	int timeout_ms;
 	int failed;
 	size_t rpos, rlen;
@@ -38,6 +40,8 @@ struct conn *conn_new(int fd, int timeout_s)
 		return NULL;
 	c->fd = fd;
 	c->ssl = NULL;
+	c->wait = NULL;
+	c->wait_arg = NULL;
 	c->failed = 0;
 	c->rpos = c->rlen = c->wlen = 0;
 	c->out = c->in = 0;
@@ -92,6 +96,24 @@ static int wait_fd(int fd, short events, int timeout_ms)
 	}
 }
 
+void conn_set_wait(struct conn *c, conn_wait_fn fn, void *arg)
+{
+	c->wait = fn;
+	c->wait_arg = arg;
+	if (fn != NULL) {
+		fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+		c->nonblock = 1;
+	}
+}
+
+/* Wait for the socket the connection's way; 1 ready, 0 timed out, -1 error (errno). */
+static int conn_wait(struct conn *c, short events)
+{
+	if (c->wait != NULL)
+		return c->wait(c->wait_arg, c->fd, events, c->timeout_ms);
+	return wait_fd(c->fd, events, c->timeout_ms);
+}
+
 /*
  * After an SSL call wanted more: wait for the socket the way OpenSSL asked.
  * 1 go on, 0 timed out, -1 the connection failed or was closed.
@@ -100,9 +122,9 @@ static int tls_wait(struct conn *c, int ret)
 {
 	switch (SSL_get_error(c->ssl, ret)) {
 	case SSL_ERROR_WANT_READ:
-		return wait_fd(c->fd, POLLIN, c->timeout_ms);
+		return conn_wait(c, POLLIN);
 	case SSL_ERROR_WANT_WRITE:
-		return wait_fd(c->fd, POLLOUT, c->timeout_ms);
+		return conn_wait(c, POLLOUT);
 	case SSL_ERROR_SYSCALL:
 		if (errno == EINTR)
 			return 1;
@@ -132,7 +154,7 @@ static enum conn_status tls_fill(struct conn *c)
 		if (r == 0)
 			return CONN_TIMEOUT;
 		if (r < 0)
-			return errno == ECONNRESET ? CONN_EOF : CONN_ERROR;
+			return errno == ECONNRESET ? CONN_EOF : CONN_ERROR;	/* ECANCELED stays */
 	}
 }
 
@@ -162,7 +184,7 @@ static enum conn_status fill(struct conn *c)
 			return CONN_ERROR;
 		if (!c->nonblock)
 			return CONN_TIMEOUT;	/* SO_RCVTIMEO ran out */
-		int r = wait_fd(c->fd, POLLIN, c->timeout_ms);
+		int r = conn_wait(c, POLLIN);
 
 		if (r == 0)
 			return CONN_TIMEOUT;
@@ -298,7 +320,7 @@ static int send_all(struct conn *c, const char *p, size_t len)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* Blocking: SO_SNDTIMEO ran out with nothing taken.  Else wait here. */
-			int r = c->nonblock ? wait_fd(c->fd, POLLOUT, c->timeout_ms) : 0;
+			int r = c->nonblock ? conn_wait(c, POLLOUT) : 0;
 
 			if (r > 0)
 				continue;
@@ -401,6 +423,8 @@ static int handshake(struct conn *c, int (*step)(SSL *), char *err, size_t errsi
 			continue;
 		if (r == 0)
 			snprintf(err, errsize, "TLS handshake timed out");
+		else if (errno == ECANCELED)
+			snprintf(err, errsize, "cancelled");
 		else if (e == SSL_ERROR_SSL)
 			tls_error_string(err, errsize);
 		else

@@ -23,6 +23,18 @@ int conn_fd(const struct conn *c);
 void conn_set_timeout(struct conn *c, int timeout_s);
 
 /*
+ * How a program waits for its socket, instead of a plain poll: wait until fd is ready
+ * for events or timeout_ms (-1: forever) passes.  Returns 1 ready, 0 timed out, or -1
+ * with errno (ECANCELED: the user cancelled; the read or write then fails with it).
+ */
+typedef int (*conn_wait_fn)(void *arg, int fd, short events, int timeout_ms);
+/*
+ * Let fn do every wait of this connection (the client polls its terminal there); the
+ * socket becomes non-blocking.  Without it (the server) waits stay inside recv and send.
+ */
+void conn_set_wait(struct conn *c, conn_wait_fn fn, void *arg);
+
+/*
  * Read one line into buf (size > 1), NUL-terminated, without its LF or CRLF;
  * *len_r is its length (the line may itself hold NUL bytes).  CONN_LONG leaves
  * the rest of the line unread: call again to go on, or conn_skip_line() to drop it.

@@ -70,7 +70,8 @@ int net_listen(const char *host, const char *port, int *fds, int max_fds, int *n
 }
 
 /* Connect with a deadline: non-blocking connect, poll, then back to blocking. */
-static int connect_one(const struct addrinfo *ai, int timeout_ms)
+static int connect_one(const struct addrinfo *ai, int timeout_ms,
+		       int (*wait)(void *, int, short, int), void *arg)
 {
 	int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
 	int e = 0;
@@ -90,11 +91,14 @@ static int connect_one(const struct addrinfo *ai, int timeout_ms)
 		}
 		int r;
 
-		do
-			r = poll(&p, 1, timeout_ms);
-		while (r < 0 && errno == EINTR);
-		if (r == 0) {
-			e = ETIMEDOUT;
+		if (wait != NULL)
+			r = wait(arg, fd, POLLOUT, timeout_ms);
+		else
+			do
+				r = poll(&p, 1, timeout_ms);
+			while (r < 0 && errno == EINTR);
+		if (r <= 0) {
+			e = r == 0 ? ETIMEDOUT : errno;
 			goto fail;
 		}
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &elen) < 0 || e != 0) {
@@ -112,6 +116,13 @@ fail:
 
 int net_connect(const char *host, const char *port, int timeout_ms, char *err, size_t errsize)
 {
+	return net_connect_wait(host, port, timeout_ms, NULL, NULL, err, errsize);
+}
+
+int net_connect_wait(const char *host, const char *port, int timeout_ms,
+		     int (*wait)(void *arg, int fd, short events, int timeout_ms), void *arg,
+		     char *err, size_t errsize)
+{
 	struct addrinfo hints = { 0 }, *res, *ai;
 	int fd = -1, e = 0;
 
@@ -123,13 +134,15 @@ int net_connect(const char *host, const char *port, int timeout_ms, char *err, s
 		snprintf(err, errsize, "%s: %s", host, r == EAI_NONAME ? "no such host" : gai_strerror(r));
 		return -1;
 	}
-	for (ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
-		fd = connect_one(ai, timeout_ms);
+	for (ai = res; ai != NULL && fd < 0 && e != ECANCELED; ai = ai->ai_next) {
+		fd = connect_one(ai, timeout_ms, wait, arg);
 		if (fd < 0)
 			e = errno;
 	}
 	freeaddrinfo(res);
-	if (fd < 0)
+	if (fd < 0 && e == ECANCELED)
+		snprintf(err, errsize, "cancelled");
+	else if (fd < 0)
 		snprintf(err, errsize, "%s port %s: %s", host, port, strerror(e));
 	return fd;
 }

@@ -17,6 +17,13 @@ int net_listen(const char *host, const char *port, int *fds, int max_fds, int *n
  * Returns the socket, or -1 with a one-line reason in err ("no such host", "connection refused").
  */
 int net_connect(const char *host, const char *port, int timeout_ms, char *err, size_t errsize);
+/*
+ * The same, with wait (a conn_wait_fn, see conn.h; NULL: poll) waiting for each
+ * connection to complete; a cancelled wait ends it with "cancelled" in err.
+ */
+int net_connect_wait(const char *host, const char *port, int timeout_ms,
+		     int (*wait)(void *arg, int fd, short events, int timeout_ms), void *arg,
+		     char *err, size_t errsize);
 
 /* "127.0.0.1:4321" or "[::1]:4321" for the peer (local: 0) or the local end (local: 1). */
 void net_addr_string(int fd, int local, char *buf, size_t size);

@@ -3,8 +3,12 @@
 #define CLIENT_H
 
 #define CLIENT_VERSION "1.0.0"
-/* Seconds to wait for the server before calling the connection dead. */
-#define CLIENT_TIMEOUT 60
+/* Seconds the server may stay silent before it is called not answering (--timeout). */
+#define CLIENT_TIMEOUT 30
+/* Password attempts before giving up; the server ends a session after three (RFC 1939 s. 8). */
+#define CLIENT_LOGIN_TRIES 3
+/* A password fits in this many octets. */
+#define CLIENT_PASSWORD_MAX 256
 
 struct client_opts {
 	const char *host, *port, *user;
@@ -15,6 +19,7 @@ struct client_opts {
 	int starttls;		/* STLS before logging in */
 	const char *cafile;	/* verify against this instead of the system store */
 	int insecure;		/* do not verify the certificate */
+	int timeout;		/* seconds, --timeout */
 };
 
 #endif

@@ -1,8 +1,8 @@
 /* The client's entry point: options, password, connection, then the screen or the line mode. */
 #include "client.h"
+#include "connect.h"
 #include "linemode.h"
 #include "pop3client.h"
-#include "tls.h"
 #include "ui.h"
 
 #include <errno.h>
@@ -17,8 +17,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define PASSWORD_MAX 256
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -29,6 +27,7 @@ static void usage(FILE *f)
 		"                            (else $POP3_PASSWORD, else asked on the terminal)\n"
 		"  -o, --save-dir DIR        where retrieved messages go (default ./retrieved)\n"
 		"      --line                line mode even on a terminal\n"
+		"      --timeout SECS        call a server silent this long not answering (default %d)\n"
 		"      --tls                 implicit TLS (POP3S; PORT defaults to 995)\n"
 		"      --starttls            upgrade with STLS before logging in; never falls back\n"
 		"      --cafile FILE         trust the CA certificates in FILE, not the system's\n"
@@ -36,7 +35,7 @@ static void usage(FILE *f)
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
 		"PORT defaults to %d.\n",
-		POP3_DEFAULT_PORT);
+		CLIENT_TIMEOUT, POP3_DEFAULT_PORT);
 }
 
 /* The login name of the user running us. */
@@ -100,7 +99,20 @@ static int ask_password(const char *user, const char *host, char *pw, size_t siz
 	return ret;
 }
 
-enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE };
+enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE, OPT_TIMEOUT };
+
+/* --timeout: whole seconds, 1 to a day. */
+static int parse_timeout(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (end == s || *end != '\0' || v < 1 || v > 86400) {
+		fprintf(stderr, "client: --timeout wants whole seconds from 1 to 86400, not \"%s\"\n", s);
+		exit(1);
+	}
+	return (int)v;
+}
 
 /* Parse the command line into o; exits on --help, --version and errors. */
 static void parse_options(int argc, char **argv, struct client_opts *o, const char **pwfile_r)
@@ -114,6 +126,7 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		{ "starttls", no_argument, NULL, OPT_STARTTLS },
 		{ "cafile", required_argument, NULL, OPT_CAFILE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -130,6 +143,7 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case OPT_STARTTLS: o->starttls = 1; break;
 		case OPT_CAFILE: o->cafile = optarg; break;
 		case OPT_INSECURE: o->insecure = 1; break;
+		case OPT_TIMEOUT: o->timeout = parse_timeout(optarg); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("client %s\n", CLIENT_VERSION); exit(0);
 		default: usage(stderr); exit(1);
@@ -146,33 +160,6 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		fprintf(stderr, "client: --tls and --starttls exclude each other\n");
 		exit(1);
 	}
-}
-
-/* Connect as asked: plain, implicit TLS, or STLS first; 0, or -1 after saying why on stderr. */
-static int open_session(const struct client_opts *o, struct pop3c **pc_r)
-{
-	char err[512];
-	struct ssl_ctx_st *ctx = NULL;
-	int ret = -1;
-
-	if ((o->tls || o->starttls) &&
-	    (ctx = tls_client_ctx(o->cafile, o->insecure, err, sizeof(err))) == NULL)
-		goto out;
-	if ((o->tls ? pop3c_connect_tls(o->host, o->port, CLIENT_TIMEOUT, ctx, pc_r, err, sizeof(err))
-		    : pop3c_connect(o->host, o->port, CLIENT_TIMEOUT, pc_r, err, sizeof(err))) < 0)
-		goto out;
-	if (o->starttls && pop3c_stls(*pc_r, ctx, o->host) != POP3C_OK) {
-		snprintf(err, sizeof(err), "%s: STLS failed: %s", o->host, pop3c_error(*pc_r));
-		pop3c_close(*pc_r);
-		*pc_r = NULL;
-		goto out;
-	}
-	ret = 0;
-out:
-	if (ret < 0)
-		fprintf(stderr, "client: %s\n", err);
-	tls_ctx_free(ctx);	/* connections keep their own reference */
-	return ret;
 }
 
 /*
@@ -203,21 +190,40 @@ static int find_password(struct client_opts *o, const char *pwfile, char *pw, si
 	return 0;
 }
 
-/* CAPA and, with a password, USER/PASS; 0 or -1 after saying why on stderr. */
-static int start_session(const struct client_opts *o, struct pop3c *pc)
+/*
+ * Line mode: connect, then log in when a password is known, asking again on the
+ * terminal after a refusal (up to CLIENT_LOGIN_TRIES).  0, or -1 after saying why.
+ */
+static int start_line_session(struct client_opts *o, const char *pwfile, char *pw, size_t size,
+			      struct pop3c **pc_r)
 {
-	if (pop3c_capa(pc) == POP3C_FAIL || (o->password && pop3c_login(pc, o->user, o->password) != POP3C_OK)) {
-		fprintf(stderr, "client: %s: login failed: %s\n", o->host, pop3c_error(pc));
+	char err[512];
+
+	if (connect_session(o, NULL, pc_r, err, sizeof(err)) < 0) {
+		fprintf(stderr, "client: %s\n", err);
 		return -1;
+	}
+	if (find_password(o, pwfile, pw, size) < 0)
+		return -1;
+	for (int tries = 1; o->password != NULL; tries++) {
+		int r = pop3c_login(*pc_r, o->user, o->password);
+
+		if (r == POP3C_OK)
+			return 0;
+		fprintf(stderr, "client: %s: login failed: %s\n", o->host, pop3c_error(*pc_r));
+		if (r == POP3C_FAIL || tries >= CLIENT_LOGIN_TRIES || !isatty(STDIN_FILENO) ||
+		    ask_password(o->user, o->host, pw, size) < 0)
+			return -1;
+		o->password = pw;
 	}
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct client_opts o = { .port = NULL, .save_dir = "retrieved" };
+	struct client_opts o = { .port = NULL, .save_dir = "retrieved", .timeout = CLIENT_TIMEOUT };
 	const char *pwfile = NULL;
-	char pw[PASSWORD_MAX] = "", port[16];
+	char pw[CLIENT_PASSWORD_MAX] = "", port[16];
 	struct pop3c *pc = NULL;
 	int status = 1;
 
@@ -232,12 +238,18 @@ int main(int argc, char **argv)
 		o.user = login_name();
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		o.line = 1;
-	if (open_session(&o, &pc) < 0)
-		return 1;
-	if (find_password(&o, pwfile, pw, sizeof(pw)) < 0 || start_session(&o, pc) < 0)
-		goto out;
-	status = o.line ? linemode_run(&o, pc, stdin, stdout) : ui_run(&o, pc);
-out:
+	if (!o.line) {
+		/* The screen asks for the password itself, once the server has greeted. */
+		if (pwfile != NULL && find_password(&o, pwfile, pw, sizeof(pw)) < 0)
+			return 1;
+		if (pwfile == NULL && getenv("POP3_PASSWORD") && getenv("POP3_PASSWORD")[0])
+			o.password = getenv("POP3_PASSWORD");
+		status = ui_run(&o);
+		memset(pw, 0, sizeof(pw));
+		return status;
+	}
+	if (start_line_session(&o, pwfile, pw, sizeof(pw), &pc) == 0)
+		status = linemode_run(&o, pc, stdin, stdout);
 	memset(pw, 0, sizeof(pw));
 	pop3c_close(pc);
 	return status;

@@ -24,7 +24,8 @@
 
 struct pop3c {
 	struct conn *conn;
-	int dead, ended;
+	int dead, ended, cancelled;
+	int timeout_s;
 	int pipelining, uidl;
 	char reply[REPLY_MAX];
 	char error[REPLY_MAX];
@@ -72,10 +73,19 @@ static int fail_status(struct pop3c *c, enum conn_status st)
 	switch (st) {
 	case CONN_EOF:
 		return fail(c, "connection closed by the server");
-	case CONN_TIMEOUT:
-		return fail(c, "the server did not answer in time");
+	case CONN_TIMEOUT: {
+		char why[128];
+
+		snprintf(why, sizeof(why), "the server is not answering (silent for %d s)", c->timeout_s);
+		return fail(c, why);
+	}
 	case CONN_ERROR: {
 		char why[128];
+
+		if (errno == ECANCELED) {
+			c->cancelled = 1;
+			return fail(c, "cancelled");
+		}
 
 		snprintf(why, sizeof(why), "connection failed: %s", strerror(errno));
 		return fail(c, why);
@@ -116,9 +126,13 @@ static int send_cmd(struct pop3c *c, const char *fmt, ...)
 
 static int flush(struct pop3c *c)
 {
-	if (conn_flush(c->conn) < 0)
-		return fail(c, errno == EPIPE ? "connection closed by the server" : "connection failed while sending");
-	return POP3C_OK;
+	if (conn_flush(c->conn) == 0)
+		return POP3C_OK;
+	if (errno == ECANCELED) {
+		c->cancelled = 1;
+		return fail(c, "cancelled");
+	}
+	return fail(c, errno == EPIPE ? "connection closed by the server" : "connection failed while sending");
 }
 
 /* Read a status line into c->reply: POP3C_OK for +OK, POP3C_ERR for -ERR. */
@@ -219,6 +233,7 @@ int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t e
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
+	c->timeout_s = timeout_s;
 	if (greeting(c, err, errsize) < 0) {
 		pop3c_close(c);
 		return -1;
@@ -227,22 +242,13 @@ int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t e
 	return 0;
 }
 
-int pop3c_connect(const char *host, const char *port, int timeout_s, struct pop3c **c_r,
-		  char *err, size_t errsize)
+/* Connect (through w's waits) and wrap the socket; 0, or -1 with the reason in err. */
+static int open_conn(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
+		     struct pop3c **c_r, char *err, size_t errsize)
 {
-	int fd = net_connect(host, port, timeout_s * 1000, err, errsize);
-
-	if (fd < 0)
-		return -1;
-	net_nodelay(fd);
-	return pop3c_open_fd(fd, timeout_s, c_r, err, errsize);
-}
-
-int pop3c_connect_tls(const char *host, const char *port, int timeout_s, struct ssl_ctx_st *ctx,
-		      struct pop3c **c_r, char *err, size_t errsize)
-{
-	char why[400];
-	int fd = net_connect(host, port, timeout_s * 1000, err, errsize);
+	int has_wait = w != NULL && w->fn != NULL;
+	int fd = net_connect_wait(host, port, timeout_s * 1000, has_wait ? w->fn : NULL,
+				  has_wait ? w->arg : NULL, err, errsize);
 
 	if (fd < 0)
 		return -1;
@@ -255,6 +261,36 @@ int pop3c_connect_tls(const char *host, const char *port, int timeout_s, struct 
 		snprintf(err, errsize, "out of memory");
 		return -1;
 	}
+	c->timeout_s = timeout_s;
+	if (has_wait)
+		conn_set_wait(c->conn, w->fn, w->arg);
+	*c_r = c;
+	return 0;
+}
+
+int pop3c_connect(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
+		  struct pop3c **c_r, char *err, size_t errsize)
+{
+	struct pop3c *c;
+
+	if (open_conn(host, port, timeout_s, w, &c, err, errsize) < 0)
+		return -1;
+	if (greeting(c, err, errsize) < 0) {
+		pop3c_close(c);
+		return -1;
+	}
+	*c_r = c;
+	return 0;
+}
+
+int pop3c_connect_tls(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
+		      struct ssl_ctx_st *ctx, struct pop3c **c_r, char *err, size_t errsize)
+{
+	char why[400];
+	struct pop3c *c;
+
+	if (open_conn(host, port, timeout_s, w, &c, err, errsize) < 0)
+		return -1;
 	if (conn_tls_connect(c->conn, ctx, host, why, sizeof(why)) < 0) {
 		snprintf(err, errsize, "%s port %s: %s", host, port, why);
 		pop3c_close(c);
@@ -307,6 +343,11 @@ const char *pop3c_error(const struct pop3c *c)
 int pop3c_dead(const struct pop3c *c)
 {
 	return c->dead;
+}
+
+int pop3c_cancelled(const struct pop3c *c)
+{
+	return c->cancelled;
 }
 
 int pop3c_ended(const struct pop3c *c)

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "conn.h"
 #include "pop3.h"
 
 struct pop3c;
@@ -35,16 +36,25 @@ struct pop3c_entry {
 /* Called while a RETR runs with the payload octets received so far. */
 typedef void (*pop3c_progress_fn)(unsigned long long done, void *arg);
 
+/*
+ * How the session waits for the server (see conn_wait_fn): the screen polls its keys
+ * there, so that any wait can be cancelled.  A NULL pointer or fn: plain waits.
+ */
+struct pop3c_wait {
+	conn_wait_fn fn;
+	void *arg;
+};
+
 /* Connect to host:port and read the greeting; 0, or -1 with a one-line reason in err. */
-int pop3c_connect(const char *host, const char *port, int timeout_s, struct pop3c **c_r,
-		  char *err, size_t errsize);
+int pop3c_connect(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
+		  struct pop3c **c_r, char *err, size_t errsize);
 struct ssl_ctx_st;
 /*
  * Implicit TLS (the pop3s convention): connect, handshake, verify that the
  * certificate names host (unless ctx does not verify), then read the greeting.
  */
-int pop3c_connect_tls(const char *host, const char *port, int timeout_s, struct ssl_ctx_st *ctx,
-		      struct pop3c **c_r, char *err, size_t errsize);
+int pop3c_connect_tls(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
+		      struct ssl_ctx_st *ctx, struct pop3c **c_r, char *err, size_t errsize);
 /*
  * STLS (RFC 2595) and the handshake; the capabilities learnt before are forgotten,
  * so call pop3c_capa() again.  POP3C_ERR when the server refuses STLS.
@@ -63,6 +73,11 @@ const char *pop3c_reply(const struct pop3c *c);
 const char *pop3c_error(const struct pop3c *c);
 /* 1 once the connection has failed or QUIT was answered. */
 int pop3c_dead(const struct pop3c *c);
+/*
+ * 1 when the connection failed because a wait was cancelled (the user's key): a reply
+ * may have been cut anywhere, so the session cannot go on; connect again.
+ */
+int pop3c_cancelled(const struct pop3c *c);
 /* 1 when the session ended with QUIT (answered +OK or -ERR), not by a failure. */
 int pop3c_ended(const struct pop3c *c);
 /* 1 when CAPA advertised PIPELINING / UIDL / TOP. */

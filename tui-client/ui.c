@@ -14,12 +14,10 @@
 /* The smallest terminal the layout works in; below it a notice is shown instead. */
 #define MIN_COLS 60
 #define MIN_ROWS 15
-/* The input loop wakes this often (ms) to notice signals and a closed connection. */
-#define TICK_MS 100
 /* An idle session sends NOOP this often (s), well inside the server's autologout. */
 #define KEEPALIVE_S 240
-/* Progress redraws at most this often (ms), like ncdu's update_delay. */
-#define PROGRESS_MS 100
+/* An action that kept the screen busy this long (ms) drops the keys typed meanwhile. */
+#define LONG_ACTION_MS 300
 
 static volatile sig_atomic_t got_signal;
 static int screen_open;
@@ -69,6 +67,15 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+int ui_signal_pending(int sig)
+{
+	if (sig == SIGINT && got_signal == SIGINT) {
+		got_signal = 0;
+		return 1;
+	}
+	return sig == 0 && got_signal != 0 && got_signal != SIGINT;
+}
+
 static int ui_begin(void)
 {
 	struct sigaction sa;
@@ -83,7 +90,7 @@ static int ui_begin(void)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);
 	curs_set(0);
-	timeout(TICK_MS);
+	timeout(UI_TICK_MS);
 	init_attrs();
 	/* After ncurses, which installs its own handlers (initscr(3), "Signal Handlers"). */
 	memset(&sa, 0, sizeof(sa));
@@ -96,7 +103,7 @@ static int ui_begin(void)
 }
 
 /* Pane geometry from the terminal size: title, list, divider, preview, hint, status. */
-static void ui_layout(struct ui *ui)
+void ui_relayout(struct ui *ui)
 {
 	getmaxyx(stdscr, ui->rows, ui->cols);
 	int avail = ui->rows - 4;
@@ -121,8 +128,13 @@ void ui_status(struct ui *ui, int err, const char *fmt, ...)
 
 void ui_connection_lost(struct ui *ui)
 {
-	if (ui->quit)
+	if (ui->quit || ui->reconnect)
 		return;
+	if (pop3c_cancelled(ui->pc) && !ui_signal_pending(0)) {
+		/* The reply was cut off: the stream is out of step, so a new session follows. */
+		ui->reconnect = 1;
+		return;
+	}
 	ui->quit = 1;
 	ui->exit_status = 1;
 	snprintf(ui->exit_msg, sizeof(ui->exit_msg),
@@ -132,14 +144,20 @@ void ui_connection_lost(struct ui *ui)
 
 static void draw_title(struct ui *ui)
 {
-	char t[512], size[32], tls[128];
+	char t[512], size[32], tls[128] = "";
 	size_t del = ui_mbox_pending(ui);
 
+	if (ui->pc == NULL) {
+		snprintf(t, sizeof(t), "--- %s:%s  user %s", ui->o->host, ui->o->port, ui->o->user);
+		ui_text_put(0, 0, ui->cols, t, ui_attr(UI_TITLE));
+		return;
+	}
 	ui_text_size(ui->stat_size, size, sizeof(size));
 	pop3c_tls_describe(ui->pc, tls, sizeof(tls));
-	int n = snprintf(t, sizeof(t), "%s %s:%s%s  user %s  Msgs:%u  %s", del ? "-*-" : "---",
+	/* Msgs counts the list's rows, as the divider does; Del says how many go at q. */
+	int n = snprintf(t, sizeof(t), "%s %s:%s%s  user %s  Msgs:%zu  %s", del ? "-*-" : "---",
 			 ui->o->host, ui->o->port, tls[0] ? " [TLS]" : " [plain]", ui->o->user,
-			 ui->stat_count, size);
+			 ui->n, size);
 
 	if (del > 0 && n > 0 && (size_t)n < sizeof(t))
 		snprintf(t + n, sizeof(t) - (size_t)n, "  Del:%zu (deleted at q)", del);
@@ -150,17 +168,22 @@ static void draw_too_small(struct ui *ui)
 {
 	char msg[128];
 
-	snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.", ui->cols, ui->rows,
-		 MIN_COLS, MIN_ROWS);
+	/* Short lines, so that a narrow window still shows the size it needs. */
+	int y = ui->rows / 2 > 1 ? ui->rows / 2 - 1 : 0;
+
 	erase();
-	ui_text_put(ui->rows / 2, 0, ui->cols, msg, A_BOLD);
-	if (ui->rows / 2 + 1 < ui->rows)
-		ui_text_put(ui->rows / 2 + 1, 0, ui->cols, "Enlarge the window (Q aborts).", A_NORMAL);
+	snprintf(msg, sizeof(msg), "Too small: %dx%d", ui->cols, ui->rows);
+	ui_text_put(y, 0, ui->cols, msg, A_BOLD);
+	snprintf(msg, sizeof(msg), "Needs %dx%d.", MIN_COLS, MIN_ROWS);
+	if (y + 1 < ui->rows)
+		ui_text_put(y + 1, 0, ui->cols, msg, A_BOLD);
+	if (y + 2 < ui->rows)
+		ui_text_put(y + 2, 0, ui->cols, "Enlarge it (Q aborts).", A_NORMAL);
 	refresh();
 }
 
 /* One draw pass: erase, draw every part, one refresh. */
-static void ui_draw(struct ui *ui)
+void ui_redraw(struct ui *ui)
 {
 	char hint[512];
 
@@ -170,6 +193,12 @@ static void ui_draw(struct ui *ui)
 	}
 	erase();
 	draw_title(ui);
+	if (ui->pc == NULL) {
+		/* Not connected yet: only the title and what is going on. */
+		ui_text_put(ui->rows - 1, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);
+		refresh();
+		return;
+	}
 	if (ui->view == UI_LIST)
 		ui_list_draw(ui);
 	else if (ui->view == UI_PAGER)
@@ -189,7 +218,11 @@ static void ui_draw(struct ui *ui)
 static int read_key(void)
 {
 	wint_t ch;
-	int r = get_wch(&ch);
+	int r = ui_wait_next_key();
+
+	if (r != ERR)
+		return r;
+	r = get_wch(&ch);
 
 	if (r == ERR)
 		return ERR;
@@ -233,11 +266,15 @@ static void loop(struct ui *ui)
 	time_t last_active = time(NULL);
 
 	while (!ui->quit) {
+		if (ui->reconnect && ui_session_reconnect(ui) < 0)
+			break;
 		if (ui->view == UI_LIST && ui->rows >= MIN_ROWS && ui->cols >= MIN_COLS)
 			ui_list_prepare(ui);
 		if (ui->quit)
 			break;
-		ui_draw(ui);
+		if (ui->reconnect)
+			continue;
+		ui_redraw(ui);
 		int key = read_key();
 
 		if (key == ERR) {
@@ -246,7 +283,7 @@ static void loop(struct ui *ui)
 		}
 		last_active = time(NULL);
 		if (key == UI_FK(KEY_RESIZE)) {
-			ui_layout(ui);
+			ui_relayout(ui);
 			continue;
 		}
 		ui->status[0] = '\0';
@@ -255,18 +292,26 @@ static void loop(struct ui *ui)
 				ui_keys_dispatch(ui, key);
 			continue;
 		}
-		if (!ui_keys_dispatch(ui, key) && ui->view == UI_RAW && key < UI_FKEY)
-			ui_raw_insert(ui, (wchar_t)key);
+		long t0 = ui_now_ms();
+
+		if (!ui_keys_dispatch(ui, key)) {
+			if (ui->view == UI_RAW && key < UI_FKEY)
+				ui_raw_insert(ui, (wchar_t)key);
+			else
+				ui_keys_unbound(ui, key);
+		}
+		if (ui_now_ms() - t0 >= LONG_ACTION_MS)
+			ui_wait_flush();	/* keys typed while it ran are not replayed */
 	}
 }
 
 /* Draw the screen with a prompt and the text typed so far on the bottom line. */
-static void draw_prompt(struct ui *ui, const char *label, const wchar_t *in)
+static void draw_prompt(struct ui *ui, const char *label, const wchar_t *in, int hidden)
 {
 	char line[600];
 
-	ui_draw(ui);
-	snprintf(line, sizeof(line), "%s%.300ls", label, in);
+	ui_redraw(ui);
+	snprintf(line, sizeof(line), "%s%.300ls", label, hidden ? L"" : in);
 	ui_text_put(ui->rows - 1, 0, ui->cols, line, A_BOLD);
 	int x = ui_text_width(line);
 
@@ -275,14 +320,15 @@ static void draw_prompt(struct ui *ui, const char *label, const wchar_t *in)
 	refresh();
 }
 
-int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
+/* The bottom-line editor of ui_prompt, with or without echo. */
+static int prompt(struct ui *ui, const char *label, char *buf, size_t size, int hidden)
 {
-	wchar_t in[128] = L"";
+	wchar_t in[CLIENT_PASSWORD_MAX] = L"";
 	size_t n = 0;
 	int r = -1;
 
 	for (;;) {
-		draw_prompt(ui, label, in);
+		draw_prompt(ui, label, in, hidden);
 		int key = read_key();
 
 		if (key == ERR) {
@@ -291,11 +337,13 @@ int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 			continue;
 		}
 		if (key == UI_FK(KEY_RESIZE))
-			ui_layout(ui);
+			ui_relayout(ui);
 		else if (key == UI_ESC || key == UI_CTRL('C') || key == UI_CTRL('G'))
 			break;
 		else if (key == '\n' || key == '\r' || key == UI_FK(KEY_ENTER)) {
-			r = wcstombs(buf, in, size) == (size_t)-1 ? -1 : 0;
+			size_t k = wcstombs(buf, in, size);
+
+			r = k == (size_t)-1 || k >= size ? -1 : 0;
 			break;
 		} else if ((key == UI_FK(KEY_BACKSPACE) || key == 0x7f || key == UI_CTRL('H')) && n > 0)
 			in[--n] = L'\0';
@@ -304,8 +352,19 @@ int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
 			in[n] = L'\0';
 		}
 	}
+	memset(in, 0, sizeof(in));
 	curs_set(0);
 	return r;
+}
+
+int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size)
+{
+	return prompt(ui, label, buf, size, 0);
+}
+
+int ui_prompt_hidden(struct ui *ui, const char *label, char *buf, size_t size)
+{
+	return prompt(ui, label, buf, size, 1);
 }
 
 int ui_confirm(struct ui *ui, const char *question)
@@ -314,11 +373,11 @@ int ui_confirm(struct ui *ui, const char *question)
 
 	snprintf(label, sizeof(label), "%s [y/N] ", question);
 	for (;;) {
-		draw_prompt(ui, label, L"");
+		draw_prompt(ui, label, L"", 0);
 		int key = read_key();
 
 		if (key == UI_FK(KEY_RESIZE)) {
-			ui_layout(ui);
+			ui_relayout(ui);
 			continue;
 		}
 		if (key == ERR) {
@@ -331,62 +390,33 @@ int ui_confirm(struct ui *ui, const char *question)
 	}
 }
 
-void ui_progress(struct ui *ui, unsigned num, unsigned long long done, unsigned long long total)
-{
-	static struct timespec start, last;
-	struct timespec now;
-	char bar[21], line[200], d[32], t[32], rate[32];
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (done == 0)
-		start = now;
-	else if ((now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 < PROGRESS_MS &&
-		 done < total)
-		return;
-	last = now;
-	double secs = (double)(now.tv_sec - start.tv_sec) + (double)(now.tv_nsec - start.tv_nsec) / 1e9;
-	int pct = total ? (int)(done * 100 / total) : 0;
-
-	pct = pct > 100 ? 100 : pct;
-	for (int i = 0; i < 20; i++)
-		bar[i] = i < pct / 5 ? '#' : '.';
-	bar[20] = '\0';
-	ui_text_size(done, d, sizeof(d));
-	ui_text_size(total, t, sizeof(t));
-	ui_text_size(secs > 0.01 ? (unsigned long long)((double)done / secs) : 0, rate, sizeof(rate));
-	snprintf(line, sizeof(line), "Retrieving message %u: [%s] %3d%%  %s of %s  %s/s", num, bar, pct, d, t, rate);
-	if (screen_open && ui->rows >= 1) {
-		ui_text_put(ui->rows - 1, 0, ui->cols, line, A_NORMAL);
-		refresh();
-	}
-}
-
-int ui_run(const struct client_opts *o, struct pop3c *pc)
+int ui_run(const struct client_opts *o)
 {
 	struct ui ui;
 
 	memset(&ui, 0, sizeof(ui));
 	ui.o = o;
-	ui.pc = pc;
 	ui.view = UI_LIST;
-	if (ui_mbox_load(&ui) < 0) {
-		fprintf(stderr, "client: %s: cannot list the maildrop: %s\n", o->host, pop3c_error(pc));
-		return 1;
-	}
+	ui.wait.fn = ui_wait;
+	ui.wait.arg = &ui;
 	if (ui_begin() < 0) {
 		fprintf(stderr, "client: cannot open the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
-		ui_mbox_free(&ui);
 		return 1;
 	}
-	ui_layout(&ui);
-	ui_status(&ui, 0, "%u messages; ? for help", ui.stat_count);
-	loop(&ui);
+	ui_relayout(&ui);
+	if (ui_session_start(&ui) == 0) {
+		ui_status(&ui, 0, "%zu messages; ? for help", ui.n);
+		ui_wait_flush();
+		loop(&ui);
+	}
 	ui_end();
 	if (ui.exit_msg[0])
 		fprintf(ui.exit_status ? stderr : stdout, "%s\n", ui.exit_msg);
+	memset(ui.password, 0, sizeof(ui.password));
 	ui_pager_free(&ui);
 	ui_raw_free(&ui);
 	ui_lines_clear(&ui.preview);
 	ui_mbox_free(&ui);
+	pop3c_close(ui.pc);
 	return ui.exit_status;
 }

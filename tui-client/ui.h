@@ -76,6 +76,9 @@ struct ui {
 	char search[128];
 	char status[600];
 	int status_err;
+	char password[CLIENT_PASSWORD_MAX];	/* the one that worked, for a reconnect */
+	struct pop3c_wait wait;	/* ui_wait with this ui: every network wait of the session */
+	int reconnect;		/* a cancelled wait left the session out of step: connect again */
 	int quit;		/* leave the loop; exit_status and exit_msg say how */
 	int exit_status;
 	char exit_msg[700];
@@ -87,8 +90,20 @@ struct ui {
 #define UI_CTRL(c) ((c) & 0x1f)
 #define UI_ESC 27
 
+/* The input loop wakes this often (ms) to notice signals and a closed connection. */
+#define UI_TICK_MS 100
+
 /* ui.c */
-int ui_run(const struct client_opts *o, struct pop3c *pc);
+/* The whole screen session: connect, log in, the list, until quit; the exit status. */
+int ui_run(const struct client_opts *o);
+/* Draw everything now. */
+void ui_redraw(struct ui *ui);
+/* Take the terminal's size again after a resize. */
+void ui_relayout(struct ui *ui);
+/* 1 when a signal arrived: SIGINT (taken, so that it only cancels), or with 0 any other. */
+int ui_signal_pending(int sig);
+/* Read a line without echo (a password); 0, or -1 when cancelled. */
+int ui_prompt_hidden(struct ui *ui, const char *label, char *buf, size_t size);
 void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* After a POP3C_FAIL: leave the screen with a clear message; nothing is deleted. */
 void ui_connection_lost(struct ui *ui);
@@ -96,13 +111,36 @@ void ui_connection_lost(struct ui *ui);
 int ui_confirm(struct ui *ui, const char *question);
 /* Read a line on the bottom line into buf (UTF-8); 0, or -1 when cancelled with Esc. */
 int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
+int ui_attr(enum ui_role role);
+
+/* ui_wait.c: the network waits, with the keys live. */
+/* A conn_wait_fn (arg: the ui): polls the socket and the terminal; Esc, Ctrl-C cancel, Q aborts. */
+int ui_wait(void *arg, int fd, short events, int timeout_ms);
+/* Read pending keys: 1 when one asks to stop (Q also ends the session); others are queued. */
+int ui_wait_keys(struct ui *ui);
+/* The next key queued during a wait, or ERR. */
+int ui_wait_next_key(void);
+/* Drop queued and typed-ahead keys (after a long operation). */
+void ui_wait_flush(void);
+/* Set the status line and show it at once (before a network step). */
+void ui_busy(struct ui *ui, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Progress of a long RETR on the status line; done/total octets. */
 void ui_progress(struct ui *ui, unsigned num, unsigned long long done, unsigned long long total);
-int ui_attr(enum ui_role role);
+/* "what done of total [###...] bytes" on the status line; 1 when a key asks to stop. */
+int ui_progress_count(struct ui *ui, const char *what, size_t done, size_t total, unsigned long long bytes);
+long ui_now_ms(void);
+
+/* ui_session.c: connecting, logging in, and connecting again after a cancel. */
+/* Connect, log in (asking for the password up to three times), load the list; 0 or -1 (exit_msg set). */
+int ui_session_start(struct ui *ui);
+/* After a cancelled wait: a new connection and login, the list again, deletion marks put back. */
+int ui_session_reconnect(struct ui *ui);
 
 /* ui_keys.c: the key table. */
 /* Run the binding for key (a character or UI_FK(code)) in the current view; 0 when none. */
 int ui_keys_dispatch(struct ui *ui, int key);
+/* A key with no binding in this view: a one-line hint on the status line. */
+void ui_keys_unbound(struct ui *ui, int key);
 /* The hint line's text for a view. */
 void ui_hint_text(enum ui_view view, char *buf, size_t size);
 /* The help screen, generated from the table. */

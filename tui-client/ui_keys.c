@@ -4,6 +4,7 @@
 #include <curses.h>
 #include <stdio.h>
 #include <string.h>
+#include <wchar.h>
 
 #define ANY (UI_LIST | UI_PAGER | UI_RAW | UI_HELP)
 
@@ -135,6 +136,20 @@ int ui_keys_dispatch(struct ui *ui, int key)
 			}
 	}
 	return 0;
+}
+
+void ui_keys_unbound(struct ui *ui, int key)
+{
+	char name[16];
+
+	if (key >= UI_FKEY)
+		snprintf(name, sizeof(name), "that key");
+	else if (key < ' ' || key == 0x7f)
+		snprintf(name, sizeof(name), "^%c", key == 0x7f ? '?' : key + '@');
+	else
+		snprintf(name, sizeof(name), "%lc", (wint_t)key);
+	ui_status(ui, 0, "%s does nothing here; ? lists the keys", name);
+	beep();
 }
 
 static void act_help(struct ui *ui)

@@ -244,15 +244,23 @@ void ui_act_retrieve(struct ui *ui)
 void ui_act_retrieve_all(struct ui *ui)
 {
 	size_t done = 0;
+	unsigned long long bytes = 0;
 
-	for (size_t i = 0; i < ui->n && !ui->quit; i++) {
+	for (size_t i = 0; i < ui->n && !ui->quit && !ui->reconnect; i++) {
+		/* Between two messages the session is in step: a key stops here cleanly. */
+		if (ui_progress_count(ui, "saving", i, ui->n, bytes)) {
+			if (!ui->quit)
+				ui_status(ui, 0, "stopped: %zu messages saved in %s", done, ui->o->save_dir);
+			return;
+		}
 		if (ui->msgs[i].deleted)
 			continue;
 		if (retrieve_one(ui, i) < 0)
 			return;
+		bytes += ui->msgs[i].e.size;
 		done++;
 	}
-	if (!ui->quit)
+	if (!ui->quit && !ui->reconnect)
 		ui_status(ui, 0, "%zu messages saved in %s", done, ui->o->save_dir);
 }
 
@@ -332,16 +340,22 @@ void ui_act_search_next(struct ui *ui)
 		ui_status(ui, 0, "no search yet: press /");
 		return;
 	}
-	for (size_t k = 1; k <= ui->n && !ui->quit; k++) {
+	for (size_t k = 1; k <= ui->n && !ui->quit && !ui->reconnect; k++) {
 		size_t i = (ui->sel + k) % ui->n;
 
+		if (ui->msgs[i].loaded == 0 && ui_progress_count(ui, "searching: headers", k, ui->n, 0)) {
+			if (!ui->quit)
+				ui_status(ui, 0, "search stopped");
+			return;
+		}
 		if (matches(ui, i)) {
+			ui_status(ui, 0, "%sfound \"%s\" in message %u", i <= ui->sel ? "search wrapped; " : "",
+				  ui->search, ui->msgs[i].e.num);
 			ui->sel = i;
-			ui_status(ui, 0, "found \"%s\" in message %u", ui->search, ui->msgs[i].e.num);
 			return;
 		}
 	}
-	if (!ui->quit)
+	if (!ui->quit && !ui->reconnect)
 		ui_status(ui, 1, "not found: %s", ui->search);
 }
 

@@ -1,0 +1,154 @@
+/* The screen's session: connect and log in with the status line saying so, and connect again after a cancel. */
+#include "ui.h"
+
+#include "connect.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A login answered later than this (ms) was held back by the server: say so. */
+#define SLOW_LOGIN_MS 1000
+
+/* Leave the screen with a reason (a cancel or Q has already said its own). */
+static int give_up(struct ui *ui, const char *fmt, const char *what)
+{
+	if (!ui->quit) {
+		ui->quit = 1;
+		ui->exit_status = 1;
+		snprintf(ui->exit_msg, sizeof(ui->exit_msg), fmt, ui->o->host, what);
+	}
+	return -1;
+}
+
+/* Connect, with "connecting to HOST:PORT…" shown; 0 or -1 (exit_msg set). */
+static int open_connection(struct ui *ui)
+{
+	char err[512];
+
+	ui_busy(ui, "connecting to %s:%s…  Esc cancels", ui->o->host, ui->o->port);
+	ui_redraw(ui);
+	if (connect_session(ui->o, &ui->wait, &ui->pc, err, sizeof(err)) < 0)
+		return give_up(ui, "client: %s: %s", err);
+	return 0;
+}
+
+/* One USER/PASS; the status line says who, and afterwards whether the server made us wait. */
+static int try_login(struct ui *ui, const char *pw, long *waited_r)
+{
+	ui_busy(ui, "logging in as %s…", ui->o->user);
+	ui_redraw(ui);
+	long t0 = ui_now_ms();
+	int r = pop3c_login(ui->pc, ui->o->user, pw);
+
+	*waited_r = ui_now_ms() - t0;
+	return r;
+}
+
+/* Ask for the password on the bottom line; 0, or -1 when the user gave up. */
+static int ask(struct ui *ui, char *pw, size_t size)
+{
+	char label[300];
+
+	snprintf(label, sizeof(label), "Password for %.100s@%.100s: ", ui->o->user, ui->o->host);
+	return ui_prompt_hidden(ui, label, pw, size);
+}
+
+/* Log in, asking again after a refusal, up to CLIENT_LOGIN_TRIES; 0 or -1 (exit_msg set). */
+static int login(struct ui *ui)
+{
+	char pw[CLIENT_PASSWORD_MAX];
+	int ret = -1;
+
+	snprintf(pw, sizeof(pw), "%s", ui->o->password ? ui->o->password : "");
+	for (int tries = 1;; tries++) {
+		long waited;
+
+		if (pw[0] == '\0' && ask(ui, pw, sizeof(pw)) < 0) {
+			give_up(ui, "client: %s: %s", "no password given; nothing was done");
+			break;
+		}
+		int r = try_login(ui, pw, &waited);
+
+		if (r == POP3C_OK) {
+			snprintf(ui->password, sizeof(ui->password), "%s", pw);
+			ret = 0;
+			break;
+		}
+		if (r == POP3C_FAIL || tries >= CLIENT_LOGIN_TRIES) {
+			give_up(ui, "client: %s: login failed: %s", pop3c_error(ui->pc));
+			break;
+		}
+		ui_status(ui, 1, "%s%s; try again (%d of %d)", pop3c_error(ui->pc),
+			  waited >= SLOW_LOGIN_MS ? " (the server made us wait)" : "", tries + 1, CLIENT_LOGIN_TRIES);
+		if (waited >= SLOW_LOGIN_MS)
+			snprintf(ui->status + strlen(ui->status), sizeof(ui->status) - strlen(ui->status),
+				 " - it waited %ld s", (waited + 500) / 1000);
+		pw[0] = '\0';
+	}
+	memset(pw, 0, sizeof(pw));
+	return ret;
+}
+
+/* STAT, LIST and UIDL, with the status line saying so; 0 or -1. */
+static int load_list(struct ui *ui)
+{
+	ui_busy(ui, "loading the message list…");
+	if (ui_mbox_load(ui) < 0)
+		return give_up(ui, "client: %s: cannot list the maildrop: %s", pop3c_error(ui->pc));
+	return 0;
+}
+
+int ui_session_start(struct ui *ui)
+{
+	if (open_connection(ui) < 0 || login(ui) < 0)
+		return -1;
+	return load_list(ui);
+}
+
+/* Mark again on the server the messages whose UIDs are in uids (n of them). */
+static void mark_again(struct ui *ui, char (*uids)[POP3_UID_MAX + 1], size_t n)
+{
+	for (size_t i = 0; i < ui->n; i++)
+		for (size_t k = 0; k < n; k++)
+			if (ui->msgs[i].e.uid[0] && strcmp(ui->msgs[i].e.uid, uids[k]) == 0 &&
+			    pop3c_dele(ui->pc, ui->msgs[i].e.num) == POP3C_OK)
+				ui->msgs[i].deleted = 1;
+	ui_mbox_refresh_stat(ui);
+}
+
+/* Log in again with the password that worked; 0 or -1 (exit_msg set). */
+static int relogin(struct ui *ui, long *waited_r)
+{
+	if (try_login(ui, ui->password, waited_r) == POP3C_OK)
+		return 0;
+	return give_up(ui, "client: %s: logging in again failed: %s", pop3c_error(ui->pc));
+}
+
+int ui_session_reconnect(struct ui *ui)
+{
+	size_t n = 0, sel = ui->sel;
+	char(*uids)[POP3_UID_MAX + 1] = calloc(ui->n ? ui->n : 1, sizeof(*uids));
+
+	for (size_t i = 0; uids != NULL && i < ui->n; i++)
+		if (ui->msgs[i].deleted && ui->msgs[i].e.uid[0])
+			memcpy(uids[n++], ui->msgs[i].e.uid, sizeof(*uids));
+	ui->reconnect = 0;
+	ui_pager_free(ui);
+	ui->view = ui->view == UI_PAGER ? UI_LIST : ui->view;
+	ui->preview_ok = 0;
+	ui_mbox_free(ui);
+	pop3c_close(ui->pc);
+	ui->pc = NULL;
+	int r = -1;
+	long waited;
+
+	if (open_connection(ui) == 0 && relogin(ui, &waited) == 0 && load_list(ui) == 0) {
+		mark_again(ui, uids, n);
+		ui->sel = sel < ui->n ? sel : 0;
+		ui_status(ui, 0, "cancelled; connected again (a cut-off reply cannot be resumed)");
+		r = 0;
+	}
+	free(uids);
+	return r;
+}

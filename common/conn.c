@@ -271,6 +271,56 @@ enum conn_status conn_skip_line(struct conn *c)
 	}
 }
 
+/* How many of the n octets at p to take: up to and including the first LF, or all. */
+static size_t upto_lf(const char *p, size_t n)
+{
+	const char *lf = memchr(p, '\n', n);
+
+	return lf ? (size_t)(lf - p) + 1 : n;
+}
+
+enum conn_status conn_read_raw(struct conn *c, void *buf, size_t max, int stop_at_lf,
+			       int timeout_ms, size_t *len_r)
+{
+	*len_r = 0;
+	for (;;) {
+		/* Peek first when the line's end decides, so nothing past the LF is taken. */
+		ssize_t n = recv(c->fd, buf, max, MSG_DONTWAIT | (stop_at_lf ? MSG_PEEK : 0));
+
+		if (n > 0) {
+			size_t take = stop_at_lf ? upto_lf(buf, (size_t)n) : (size_t)n;
+
+			if (stop_at_lf && recv(c->fd, buf, take, MSG_DONTWAIT) != (ssize_t)take)
+				return CONN_ERROR;	/* peeked octets are always there to take */
+			c->in += take;
+			*len_r = take;
+			return CONN_OK;
+		}
+		if (n == 0)
+			return CONN_EOF;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return CONN_ERROR;
+		int r = wait_fd(c->fd, POLLIN, timeout_ms > 0 ? timeout_ms : 0);
+
+		if (r == 0)
+			return CONN_TIMEOUT;
+		if (r < 0)
+			return CONN_ERROR;
+	}
+}
+
+size_t conn_peek(const struct conn *c, void *buf, size_t n)
+{
+	size_t avail = c->rlen - c->rpos;
+
+	if (n > avail)
+		n = avail;
+	memcpy(buf, c->rbuf + c->rpos, n);
+	return n;
+}
+
 size_t conn_pending(const struct conn *c)
 {
 	return c->rlen - c->rpos;

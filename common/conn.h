@@ -41,6 +41,16 @@ void conn_set_wait(struct conn *c, conn_wait_fn fn, void *arg);
  * A CR LF pair is never split between two calls.
  */
 enum conn_status conn_read_line(struct conn *c, char *buf, size_t size, size_t *len_r);
+/*
+ * Before any buffered read or TLS: read up to max octets straight from the socket, stopping
+ * after an LF when stop_at_lf, and never taking an octet past that, so what follows stays
+ * in the socket (a PROXY header before the greeting or the TLS handshake).  Waits at most
+ * timeout_ms.  CONN_OK with *len_r >= 1, or CONN_EOF, CONN_TIMEOUT, CONN_ERROR.
+ */
+enum conn_status conn_read_raw(struct conn *c, void *buf, size_t max, int stop_at_lf,
+			       int timeout_ms, size_t *len_r);
+/* Copy up to n received, unread octets without taking them; returns how many. */
+size_t conn_peek(const struct conn *c, void *buf, size_t n);
 /* Discard input up to and including the next LF. */
 enum conn_status conn_skip_line(struct conn *c);
 /* Octets received but not yet read by the program (pipelined commands). */

@@ -73,16 +73,6 @@ static void refuse(int fd, const char *line)
 	close(fd);
 }
 
-/* "127.0.0.1:4321" or "[::1]:4321" without the port and brackets. */
-static void peer_address(const char *peer, char *addr, size_t size)
-{
-	const char *start = peer[0] == '[' ? peer + 1 : peer;
-	const char *end = peer[0] == '[' ? strchr(start, ']') : strrchr(start, ':');
-	size_t n = end ? (size_t)(end - start) : strlen(start);
-
-	snprintf(addr, size, "%.*s", (int)n, start);
-}
-
 /* Refusals are logged at most once a second, with their count, so a flood cannot fill the log. */
 static void log_refusal(void)
 {
@@ -110,10 +100,10 @@ static struct live *new_live(int fd, const struct server_config *cfg, unsigned l
 	}
 	s->id = id;
 	s->cfg = cfg;
-	net_addr_string(fd, 0, s->peer, sizeof(s->peer));
-	peer_address(s->peer, s->addr, sizeof(s->addr));
-	s->loopback = strncmp(s->addr, "127.", 4) == 0 || strcmp(s->addr, "::1") == 0 ||
-		      strncmp(s->addr, "::ffff:127.", 11) == 0;
+	char peer[sizeof(s->peer)];
+
+	net_addr_string(fd, 0, peer, sizeof(peer));
+	session_set_peer(s, peer);
 	l->s = s;
 	return l;
 }

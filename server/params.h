@@ -19,6 +19,11 @@ enum {
 	POP3_STREAM_BLOCK = 256 * 1024,
 	/* Seconds a shutting-down server waits for sessions to finish before it exits anyway. */
 	POP3_SHUTDOWN_GRACE = 5,
+	/*
+	 * Seconds a balancer (--proxy-from) has to send its whole PROXY header: the PROXY
+	 * protocol's section 2 says a few, at least 3 to cover a TCP retransmit.
+	 */
+	POP3_PROXY_TIMEOUT = 5,
 	/* RFC 1939 section 8 suggests ending a session after a few failed logins: three here. */
 	POP3_MAX_FAILED_LOGINS = 3,
 	/* A SASL response line may be longer than a command (RFC 5034 section 4). */

@@ -1,4 +1,5 @@
 /* A connection from greeting to close: line reading, the dispatcher, AUTHORIZATION state. */
+#include "balancer.h"
 #include "log.h"
 #include "login.h"
 #include "session.h"
@@ -159,9 +160,24 @@ static enum cmd_result step(struct session *s)
 		return session_err(s, "line too long");
 	if (memchr(line, '\0', len) != NULL)
 		return session_err(s, "NUL byte in command");
+	if (!s->spoke && balancer_untrusted_header(s, line, len))
+		return CMD_CLOSE;
+	s->spoke = 1;
 	if (s->cfg->trace)
 		trace_command(s, line);
 	return dispatch(s, line);
+}
+
+void session_set_peer(struct session *s, const char *peer)
+{
+	const char *start = peer[0] == '[' ? peer + 1 : peer;
+	const char *end = peer[0] == '[' ? strchr(start, ']') : strrchr(start, ':');
+	size_t n = end ? (size_t)(end - start) : strlen(start);
+
+	snprintf(s->peer, sizeof(s->peer), "%s", peer);
+	snprintf(s->addr, sizeof(s->addr), "%.*s", (int)n, start);
+	s->loopback = strncmp(s->addr, "127.", 4) == 0 || strcmp(s->addr, "::1") == 0 ||
+		      strncmp(s->addr, "::ffff:127.", 11) == 0;
 }
 
 /* Implicit TLS: the handshake comes before the greeting. */
@@ -180,9 +196,12 @@ static int start_tls(struct session *s)
 
 void session_run(struct session *s)
 {
-	log_conn(s->id, s->peer, "connect%s", s->implicit_tls ? " (TLS port)" : "");
 	s->state = STATE_AUTH;
 	s->end_reason = "client closed";
+	if (balancer_accept(s) < 0)
+		goto out;
+	log_conn(s->id, s->peer, "connect%s%s%s", s->implicit_tls ? " (TLS port)" : "",
+		 s->via[0] ? " via " : "", s->via);
 	if (start_tls(s) < 0 || session_ok(s, "mailroom POP3 server ready") != CMD_OK)
 		goto out;
 	for (;;) {

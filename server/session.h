@@ -12,6 +12,7 @@
 #include "pop3.h"
 
 struct auth_users;
+struct proxy_net;
 struct ssl_ctx_st;
 
 /* What the whole server was started with; read-only once sessions run. */
@@ -25,6 +26,8 @@ struct server_config {
 	int max_connections;
 	int trace;		/* log commands and first reply lines */
 	const atomic_int *stopping; /* set at shutdown: sessions end before their next command */
+	const struct proxy_net *proxy_from; /* balancers: their connections start with a PROXY header */
+	size_t nproxy_from;
 };
 
 enum session_state {
@@ -42,9 +45,11 @@ enum cmd_result {
 
 struct session {
 	unsigned long id;
-	char peer[64];		/* address and port, for logs */
-	char addr[64];		/* address alone, for login penalties */
-	int loopback;		/* the peer is on this machine */
+	char peer[64];		/* the client's address and port, for logs */
+	char addr[64];		/* its address alone, for login penalties */
+	int loopback;		/* the client is on this machine */
+	char via[64];		/* the balancer's address and port ("" when the client came direct) */
+	int spoke;		/* a command line was read */
 	int implicit_tls;	/* accepted on the TLS port: handshake before the greeting */
 	atomic_int authed;	/* logged in (read by the accept loop to pick whom to evict) */
 	int failed_logins;
@@ -71,6 +76,11 @@ struct cmd_args {
 	char *rest;		/* everything after the keyword and one space ("" if none) */
 };
 
+/*
+ * The client's address, "192.0.2.1:4321" or "[2001:db8::1]:4321": from the socket, or from
+ * the PROXY header of a balancer's connection.  Sets peer, addr and loopback.
+ */
+void session_set_peer(struct session *s, const char *peer);
 /* Serve one connection until it ends; logs its end.  Does not free s. */
 void session_run(struct session *s);
 /* Release what a session holds (snapshot, maildrop, connection). */

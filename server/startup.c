@@ -35,6 +35,8 @@ static void usage(FILE *f)
 		"      --tls-port PORT      implicit TLS port (default 1995 when TLS is on)\n"
 		"      --run-as USER        started as root: drop to USER once the ports are open\n"
 		"      --login-delay MS     delay of the first failed login's answer (default 2000)\n"
+		"      --proxy-from CIDR    a load balancer's network, repeatable: its connections\n"
+		"                           start with a PROXY header (v1 or v2) naming the client\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n",
 		POP3_DEFAULT_PORT, POP3_MAX_CONNECTIONS, POP3_IDLE_TIMEOUT);
@@ -58,6 +60,21 @@ static int parse_int(const char *s, int min, int max, const char *what)
 	return (int)v;
 }
 
+static void add_proxy_from(struct options *o, const char *arg)
+{
+	const char *why;
+	char msg[160];
+
+	if (o->cfg.nproxy_from == MAX_PROXY_FROM)
+		die_usage("too many --proxy-from networks: %s", arg);
+	if (proxy_net_parse(arg, &o->proxy_from[o->cfg.nproxy_from], &why) < 0) {
+		snprintf(msg, sizeof(msg), "bad --proxy-from %%s: %s", why);
+		die_usage(msg, arg);
+	}
+	o->cfg.proxy_from = o->proxy_from;
+	o->cfg.nproxy_from++;
+}
+
 void startup_parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -74,6 +91,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		{ "tls-port", required_argument, NULL, 'P' },
 		{ "run-as", required_argument, NULL, 'u' },
 		{ "login-delay", required_argument, NULL, 'D' },
+		{ "proxy-from", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -100,6 +118,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		case 'P': o->tls_port = optarg; break;
 		case 'u': o->run_as = optarg; break;
 		case 'D': o->cfg.login_delay_ms = (unsigned)parse_int(optarg, 0, 60000, "bad --login-delay: %s"); break;
+		case 'X': add_proxy_from(o, optarg); break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("server (%s)\n", POP3_IMPLEMENTATION); exit(0);
 		default:

@@ -2,10 +2,12 @@
 #ifndef STARTUP_H
 #define STARTUP_H
 
+#include "proxy.h"
 #include "session.h"
 
 #define MAX_LISTEN 16
 #define MAX_BIND 8
+#define MAX_PROXY_FROM 16
 
 struct options {
 	struct server_config cfg;
@@ -14,6 +16,7 @@ struct options {
 	const char *bind[MAX_BIND];
 	int nbind;
 	const char *users, *cert, *key, *run_as;
+	struct proxy_net proxy_from[MAX_PROXY_FROM];
 };
 
 /* The listening sockets, and which of them speak TLS from the first octet. */

@@ -124,6 +124,7 @@ int maildrop_snapshot(struct maildrop *md, struct snapshot *snap_r)
 		snap_r->octets += md->msgs[i]->wire;
 	}
 	snap_r->count = md->count;
+	snap_r->validity = md->validity;
 	ret = 0;
 out:
 	pthread_mutex_unlock(&md->lock);
@@ -262,11 +263,11 @@ int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *d
 	return ret;
 }
 
-void maildrop_uid(const struct maildrop *md, const struct msg *m, char buf[17])
+void maildrop_uid(const struct snapshot *snap, const struct msg *m, char buf[17])
 {
 	/* Written by hand: UIDL of a big mailbox makes one for every message. */
 	static const char hex[] = "0123456789abcdef";
-	uint64_t v = (uint64_t)md->validity << 32 | m->uid;
+	uint64_t v = (uint64_t)snap->validity << 32 | m->uid;
 
 	for (int i = 15; i >= 0; i--, v >>= 4)
 		buf[i] = hex[v & 15];

@@ -8,6 +8,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "uidlist.h"
+
 /*
  * One message in the index.  Reference-counted: a session's snapshot keeps its
  * messages alive after another session has deleted them.  name and gone change
@@ -35,6 +37,7 @@ struct maildrop {
 	size_t count, cap;
 	uint32_t validity;	/* UID validity: changes only when the UID list is rebuilt */
 	uint32_t next_uid;
+	struct uidlist_stamp list;	/* the UID list as this process last read or wrote it */
 	int scanned, rescan, uids_dirty;
 	struct timespec dir_mtime[2];
 };
@@ -44,6 +47,7 @@ struct snapshot {
 	struct msg **msgs;
 	size_t count;
 	uint64_t octets;
+	uint32_t validity;	/* of every message's id: a later validity rebuilds the index */
 };
 
 enum maildrop_err {
@@ -67,8 +71,8 @@ int maildrop_open_msg(struct maildrop *md, struct msg *m, int *fd_r, enum maildr
  * Returns 0, or -1 when some file could not be removed (it stays in the index).
  */
 int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *deleted_r);
-/* The unique-id of a message: 16 hex digits, validity then number. */
-void maildrop_uid(const struct maildrop *md, const struct msg *m, char buf[17]);
+/* The unique-id of a message of a snapshot: 16 hex digits, validity then number. */
+void maildrop_uid(const struct snapshot *snap, const struct msg *m, char buf[17]);
 /* Totals of the index, for the start-up log. */
 void maildrop_totals(struct maildrop *md, size_t *count_r, uint64_t *octets_r);
 

@@ -34,6 +34,11 @@ enum {
 	POP3_PENALTY_SLOTS = 1024,
 	/* Seconds after which a failed login no longer counts toward its address's penalty. */
 	POP3_PENALTY_MEMORY = 900,
+	/*
+	 * Milliseconds a scan waits for another process's lock on a folder's unique-id
+	 * list: a writer holds it a few ms, so this much means a stuck or hostile holder.
+	 */
+	POP3_UIDLIST_LOCK_WAIT_MS = 5000,
 };
 
 #endif

@@ -6,6 +6,7 @@
 #include "pop3.h"
 #include "scan.h"
 #include "uidlist.h"
+#include "uidsync.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -159,9 +160,12 @@ struct scan {
 	struct maildrop *md;
 	char *block;			/* read buffer for wire sizes, one for the whole scan */
 	struct strmap known;		/* messages of the index, by key */
-	struct strmap *loaded;		/* records of the UID list (first scan only) */
+	struct strmap *loaded;		/* records of the UID list, when it was read */
 	struct msg **out;
 	size_t n, cap;
+	size_t kept;			/* messages of the index found again */
+	struct uid_plan ids;		/* the validity and ids the scan installs */
+	int implausible;		/* a record disagrees with its file: start anew */
 };
 
 static int scan_push(struct scan *sc, struct msg *m)
@@ -189,9 +193,13 @@ static void reuse_record(struct scan *sc, struct msg *m)
 	if (!sc->md->maildir &&
 	    (r->ino != m->ino || r->mt_sec != m->mtime.tv_sec || r->mt_nsec != m->mtime.tv_nsec))
 		return;
+	/* The same file with another size: the list does not describe this folder. */
+	if (r->size != m->size) {
+		sc->implausible = 1;
+		return;
+	}
 	m->uid = r->uid;
-	if (r->size == m->size)
-		m->wire = r->wire;
+	m->wire = r->wire;
 }
 
 static int scan_block(struct scan *sc)
@@ -268,6 +276,7 @@ static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
 		}
 		m->seen = 1;
 		m->refs++;
+		sc->kept++;
 		return scan_push(sc, m);
 	}
 	m = new_msg(sc, name, de->d_name);
@@ -347,26 +356,20 @@ static void scan_install(struct scan *sc)
 	for (size_t i = 0; i < md->count; i++) {
 		struct msg *m = md->msgs[i];
 
-		if (!m->seen) {
+		if (!m->seen)
 			m->gone = 1;
-			md->uids_dirty = 1;
-		}
 		m->seen = 0;
 		scan_msg_unref(m);
 	}
-	if (sc->n > 1)
-		qsort(sc->out, sc->n, sizeof(*sc->out), msg_cmp);
-	for (size_t i = 0; i < sc->n; i++) {
+	for (size_t i = 0; i < sc->n; i++)
 		sc->out[i]->seen = 0;
-		if (sc->out[i]->uid == 0) {
-			sc->out[i]->uid = md->next_uid++;
-			md->uids_dirty = 1;
-		}
-	}
 	free(md->msgs);
 	md->msgs = sc->out;
 	md->count = sc->n;
 	md->cap = sc->cap;
+	md->validity = sc->ids.validity;
+	md->next_uid = sc->ids.next_uid;
+	md->list = sc->ids.stamp;
 }
 
 static void scan_abort(struct scan *sc)
@@ -387,74 +390,60 @@ static int scan_dirs(struct scan *sc)
 	return scan_dir(sc, "new") < 0 || scan_dir(sc, "cur") < 0 ? -1 : 0;
 }
 
-/* The first scan after start reads the UID list, or starts a new one. */
-static void load_uids(struct maildrop *md, struct uid_table *t, struct strmap *map)
-{
-	int r = uidlist_load(md->path, t);
+/* ---- the scan under the lock of the unique-id list ---- */
 
-	if (r == 0 && strmap_init(map, t->n, rec_key) == 0) {
-		for (size_t i = 0; i < t->n; i++)
-			strmap_put(map, &t->recs[i]);
-		md->validity = t->validity;
-		md->next_uid = t->next_uid;
-		return;
-	}
-	map->slots = NULL;
-	md->validity = (uint32_t)time(NULL);
-	if (md->validity <= t->validity)
-		md->validity = t->validity + 1;
-	md->next_uid = 1;
-	md->uids_dirty = 1;
-	if (r < 0)
-		log_msg("%s/%s: unreadable or corrupt, rebuilt with new unique-ids", md->path,
-			UIDLIST_NAME);
+static __thread const char *scan_failure;
+
+const char *scan_error(void)
+{
+	return scan_failure;
 }
 
-static void save_uids(struct maildrop *md)
+void scan_clear_error(void)
 {
-	if (!md->uids_dirty)
-		return;
-	if (uidlist_save(md->path, md->validity, md->next_uid, md->msgs, md->count, md->maildir) < 0) {
-		log_msg("%s/%s: cannot save: %s", md->path, UIDLIST_NAME, strerror(errno));
-		return;
-	}
-	md->uids_dirty = 0;
+	scan_failure = NULL;
 }
 
-int scan_folder(struct maildrop *md)
+/* One scan with the list locked; SCAN_RESET asks for another with a new validity above *floor. */
+static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floor)
 {
-	struct timespec t[2], start;
 	struct uid_table table = { 0 };
 	struct strmap loaded = { 0 };
 	struct scan sc = { .md = md };
-	int ret = -1;
+	int ret = uidsync_begin(md, dirfd, reset, floor, &sc.ids, &table);
 
-	if (!md->scanned)
-		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
-	clock_gettime(CLOCK_REALTIME_COARSE, &start);
-	if (dir_mtimes(md, t) < 0)
-		return -1;
-	if (md->scanned && !md->rescan && scan_same_time(&t[0], &md->dir_mtime[0]) &&
-	    scan_same_time(&t[1], &md->dir_mtime[1]))
-		return 0;
-	if (!md->scanned) {
-		load_uids(md, &table, &loaded);
-		sc.loaded = loaded.slots ? &loaded : NULL;
-	}
-	if (strmap_init(&sc.known, md->count, msg_key) < 0)
+	if (ret != 0)
 		goto out;
-	for (size_t i = 0; i < md->count; i++)
+	ret = -1;
+	if (table.n > 0 && strmap_init(&loaded, table.n, rec_key) == 0) {
+		for (size_t i = 0; i < table.n; i++)
+			strmap_put(&loaded, &table.recs[i]);
+		sc.loaded = &loaded;
+	}
+	if (strmap_init(&sc.known, sc.ids.keep ? md->count : 0, msg_key) < 0)
+		goto out;
+	for (size_t i = 0; sc.ids.keep && i < md->count; i++)
 		strmap_put(&sc.known, md->msgs[i]);
 	if (scan_dirs(&sc) < 0) {
 		scan_abort(&sc);
 		goto out;
 	}
+	if (sc.n > 1)
+		qsort(sc.out, sc.n, sizeof(*sc.out), msg_cmp);
+	if (sc.implausible || uidsync_assign(&sc.ids, sc.out, sc.n) < 0) {
+		log_msg("%s/%s: %s: starting new unique-ids", md->path, UIDLIST_NAME,
+			sc.implausible ? "a size disagrees with its file" : "unique-ids exhausted");
+		*floor = sc.ids.validity;
+		scan_abort(&sc);
+		ret = SCAN_RESET;
+		goto out;
+	}
+	if (uidsync_save(md, dirfd, &sc.ids, sc.out, sc.n, sc.kept) < 0) {
+		scan_failure = "cannot save the unique-id list";
+		scan_abort(&sc);
+		goto out;
+	}
 	scan_install(&sc);
-	md->dir_mtime[0] = t[0];
-	md->dir_mtime[1] = t[1];
-	md->rescan = changed_since(t, &start);
-	md->scanned = 1;
-	save_uids(md);
 	ret = 0;
 out:
 	free(sc.block);
@@ -464,3 +453,41 @@ out:
 	return ret;
 }
 
+int scan_folder(struct maildrop *md)
+{
+	struct timespec t[2], start;
+	struct uidlist_lock lk;
+	uint32_t floor = 0;
+
+	if (!md->scanned)
+		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
+	clock_gettime(CLOCK_REALTIME_COARSE, &start);
+	scan_failure = NULL;
+	if (dir_mtimes(md, t) < 0)
+		return -1;
+	/* Nothing moved: no lock, no list.  Ids change only when messages come or go. */
+	if (md->scanned && !md->rescan && scan_same_time(&t[0], &md->dir_mtime[0]) &&
+	    scan_same_time(&t[1], &md->dir_mtime[1]))
+		return scan_failure = NULL, 0;
+	if (uidlist_lock(md->path, &lk) < 0) {
+		scan_failure = "cannot lock the unique-id list";
+		log_msg("%s/%s: cannot lock: %s", md->path, UIDLIST_DIR, strerror(errno));
+		return -1;
+	}
+	int r = scan_locked(md, lk.dirfd, 0, &floor);
+
+	if (r == SCAN_RESET)
+		r = scan_locked(md, lk.dirfd, 1, &floor);
+	int e = errno;
+
+	uidlist_unlock(&lk);
+	errno = e;
+	if (r != 0)
+		return -1;
+	md->dir_mtime[0] = t[0];
+	md->dir_mtime[1] = t[1];
+	md->rescan = changed_since(t, &start);
+	md->scanned = 1;
+	scan_failure = NULL;
+	return 0;
+}

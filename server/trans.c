@@ -1,6 +1,7 @@
 /* TRANSACTION state: STAT, LIST, RETR, DELE, NOOP, RSET, TOP, UIDL over the session's snapshot. */
 #include "log.h"
 #include "message.h"
+#include "scan.h"
 #include "trans.h"
 
 #include <errno.h>
@@ -87,7 +88,7 @@ static enum cmd_result listing(struct session *s, struct cmd_args *a, int uidl)
 		struct msg *m = s->snap.msgs[idx];
 
 		if (uidl) {
-			maildrop_uid(s->md, m, uid);
+			maildrop_uid(&s->snap, m, uid);
 			return session_ok(s, "%zu %s", idx + 1, uid);
 		}
 		return session_ok(s, "%zu %llu", idx + 1, (unsigned long long)m->wire);
@@ -101,7 +102,7 @@ static enum cmd_result listing(struct session *s, struct cmd_args *a, int uidl)
 		if (s->deleted[i])
 			continue;
 		if (uidl)
-			maildrop_uid(s->md, s->snap.msgs[i], uid);
+			maildrop_uid(&s->snap, s->snap.msgs[i], uid);
 		if (put_entry(s, i, s->snap.msgs[i]->wire, uidl ? uid : NULL) < 0)
 			r = CMD_FAIL;
 	}
@@ -236,19 +237,32 @@ cmd_fn trans_handler(const char *keyword)
 	return NULL;
 }
 
+/* A login that cannot open its maildrop; when the unique-ids are the cause, it says so. */
+static enum cmd_result maildrop_failed(struct session *s)
+{
+	const char *why = scan_error();
+
+	if (why == NULL)
+		return session_err(s, "[SYS/TEMP] cannot open maildrop");
+	return session_err(s, "[SYS/TEMP] %s (%s); try again later", why, strerror(errno));
+}
+
 enum cmd_result trans_begin(struct session *s, const char *folder)
 {
+	scan_clear_error();
 	s->md = maildrop_open(folder);
 	if (s->md == NULL && errno == ENOENT && s->cfg->mailroot != NULL && mkdir(folder, 0700) == 0)
 		s->md = maildrop_open(folder);	/* an account without mail yet: an empty folder */
 	if (s->md == NULL) {
 		log_conn(s->id, s->peer, "%s: cannot open maildrop: %s", folder, strerror(errno));
-		return session_err(s, "[SYS/TEMP] cannot open maildrop");
+		return maildrop_failed(s);
 	}
 	if (maildrop_snapshot(s->md, &s->snap) < 0 ||
 	    (s->deleted = calloc(s->snap.count ? s->snap.count : 1, 1)) == NULL) {
+		enum cmd_result r = maildrop_failed(s);
+
 		trans_end(s);
-		return session_err(s, "[SYS/TEMP] cannot open maildrop");
+		return r;
 	}
 	s->state = STATE_TRANS;
 	atomic_store(&s->authed, 1);

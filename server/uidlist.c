@@ -1,11 +1,12 @@
-/* Load and save the UID list: one line a message, written to a temporary file and renamed. */
+/* Load and save the UID list (one line a message, written durably) under the lock that processes share. */
+#include "maildrop.h"
+#include "params.h"
 #include "uidlist.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,9 @@
 #include <unistd.h>
 
 #define HEADER "mailroom-uidlist 1"
+#define LIST_FILE "uidlist"
+#define TEMP_FILE "uidlist.new"
+#define LOCK_FILE "lock"
 
 /* Names go into the file with bytes outside 0x21..0x7E and '%' as %XX. */
 static void put_escaped(FILE *f, const char *s)
@@ -95,10 +99,14 @@ static int check_uids(struct uid_table *t)
 	if (t->n > 1)
 		qsort(t->recs, t->n, sizeof(*t->recs), cmp_uid);
 	for (size_t i = 0; i < t->n; i++) {
-		if (t->recs[i].uid >= t->next_uid)
+		if (t->recs[i].uid >= t->next_uid) {
+			t->why = "an id is not below the next id";
 			return -1;
-		if (i > 0 && t->recs[i].uid == t->recs[i - 1].uid)
+		}
+		if (i > 0 && t->recs[i].uid == t->recs[i - 1].uid) {
+			t->why = "an id is given twice";
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -107,59 +115,120 @@ static int read_records(FILE *f, struct uid_table *t)
 {
 	char *line = NULL;
 	size_t cap = 0, alloc = 0;
+	int ret = -1;
 
+	t->why = "a line cannot be read";
 	while (getline(&line, &cap, f) > 0) {
 		if (t->n == alloc) {
 			alloc = alloc ? alloc * 2 : 256;
 			struct uid_rec *nr = realloc(t->recs, alloc * sizeof(*nr));
 
 			if (nr == NULL)
-				break;
+				goto out;
 			t->recs = nr;
 		}
-		if (parse_rec(line, &t->recs[t->n]) < 0) {
-			free(line);
-			return -1;
-		}
+		if (parse_rec(line, &t->recs[t->n]) < 0)
+			goto out;
 		t->n++;
 	}
+	if (!ferror(f) && feof(f))
+		ret = check_uids(t);
+out:
 	free(line);
-	return ferror(f) || !feof(f) ? -1 : check_uids(t);
+	return ret;
 }
 
-int uidlist_load(const char *dir, struct uid_table *t)
+/* The header: validity and next id, both plausible.  -1 with t->why set otherwise. */
+static int read_header(FILE *f, struct uid_table *t)
 {
-	char path[PATH_MAX], head[64];
+	char head[64];
 	unsigned long validity = 0, next = 0;
-	int ret = -1;
 
-	memset(t, 0, sizeof(*t));
-	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_NAME);
-	FILE *f = fopen(path, "re");
-
-	if (f == NULL)
-		return errno == ENOENT ? 1 : -1;
+	t->why = "bad header";
 	if (fgets(head, sizeof(head), f) == NULL ||
 	    sscanf(head, HEADER " %lu %lu", &validity, &next) != 2 || validity == 0 ||
 	    validity > UINT32_MAX || next == 0 || next > UINT32_MAX)
-		goto out;
+		return -1;
 	t->validity = (uint32_t)validity;
 	t->next_uid = (uint32_t)next;
-	ret = read_records(f, t);
-out:
-	if (ret < 0) {
-		/*
-		 * Every validity this list ever held was chosen no later than its last
-		 * write, so one past that time cannot repeat any of them.
-		 */
-		struct stat st;
-		uint32_t old = t->validity;
-
-		if (fstat(fileno(f), &st) == 0 && (uint32_t)st.st_mtime > old)
-			old = (uint32_t)st.st_mtime;
-		uidlist_free(t);
-		t->validity = old;
+	if (next > UIDLIST_UID_MAX) {
+		t->why = "unique-ids exhausted";
+		return -1;
 	}
+	return 0;
+}
+
+static void stamp_of(const struct stat *st, const struct uid_table *t, struct uidlist_stamp *s)
+{
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->size = st->st_size;
+	s->mtime = st->st_mtim;
+	s->validity = t->validity;
+	s->next_uid = t->next_uid;
+}
+
+static int same_stamp(const struct uidlist_stamp *a, const struct uidlist_stamp *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec &&
+	       a->validity == b->validity && a->next_uid == b->next_uid;
+}
+
+/* A refused list: keep a validity floor, drop the rest. */
+static enum uidlist_read refuse(struct uid_table *t, const struct stat *st)
+{
+	/*
+	 * Every validity this list ever held was chosen no later than its last write,
+	 * so one past that time cannot repeat any of them.
+	 */
+	uint32_t old = t->validity;
+	const char *why = t->why;
+
+	if ((uint32_t)st->st_mtime > old)
+		old = (uint32_t)st->st_mtime;
+	uidlist_free(t);
+	t->validity = old;
+	t->why = why;
+	return UIDLIST_CORRUPT;
+}
+
+enum uidlist_read uidlist_load(int dirfd, const struct uidlist_stamp *last, struct uid_table *t,
+			       struct uidlist_stamp *stamp_r)
+{
+	struct stat st;
+	enum uidlist_read ret = UIDLIST_CORRUPT;
+
+	memset(t, 0, sizeof(*t));
+	int fd = openat(dirfd, LIST_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		t->why = "cannot be opened";
+		return errno == ENOENT ? UIDLIST_MISSING : UIDLIST_CORRUPT;
+	}
+	FILE *f = fdopen(fd, "r");
+
+	if (f == NULL) {
+		close(fd);
+		t->why = "cannot be read";
+		return UIDLIST_CORRUPT;
+	}
+	memset(&st, 0, sizeof(st));
+	t->why = "not a regular file";
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || read_header(f, t) < 0)
+		goto out;
+	stamp_of(&st, t, stamp_r);
+	if (last != NULL && same_stamp(last, stamp_r)) {
+		ret = UIDLIST_SAME;
+		goto out;
+	}
+	if (read_records(f, t) == 0) {
+		t->why = NULL;
+		ret = UIDLIST_LOADED;
+	}
+out:
+	if (ret == UIDLIST_CORRUPT)
+		refuse(t, &st);
 	fclose(f);
 	return ret;
 }
@@ -188,18 +257,11 @@ static int write_records(FILE *f, uint32_t validity, uint32_t next_uid, struct m
 	return ferror(f) ? -1 : 0;
 }
 
-void uidlist_prepare(const char *dir)
+/* Wait for the coarse clock to tick: a few ms, once per folder ever. */
+static void wait_tick(void)
 {
-	char path[PATH_MAX];
 	struct timespec made, now;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR);
-	if (mkdir(path, 0700) < 0)
-		return;
-	/*
-	 * Making it changed the folder's mtime in this tick of the coarse clock; let the
-	 * tick pass (a few ms, once per folder ever) so the scan can trust that mtime.
-	 */
 	clock_gettime(CLOCK_REALTIME_COARSE, &made);
 	do {
 		struct timespec pause = { 0, 1000 * 1000 };
@@ -209,47 +271,147 @@ void uidlist_prepare(const char *dir)
 	} while (now.tv_sec == made.tv_sec && now.tv_nsec == made.tv_nsec);
 }
 
-int uidlist_save(const char *dir, uint32_t validity, uint32_t next_uid, struct msg *const *msgs,
-		 size_t n, int maildir)
+/* Make DIR/.pop3 and make its name durable in DIR.  0 when made, -1 with errno. */
+static int make_dir(const char *dir)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	int ret = -1, e = 0;
+	char path[PATH_MAX];
 
-	(void)maildir;
-	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR);
-	if (mkdir(path, 0700) < 0 && errno != EEXIST)
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_NAME);
-	snprintf(tmp, sizeof(tmp), "%s/%s.%ld.%lx", dir, UIDLIST_NAME, (long)getpid(),
-		 (unsigned long)pthread_self());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	}
+	if (mkdir(path, 0700) < 0)
+		return -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	return 0;
+}
+
+void uidlist_prepare(const char *dir)
+{
+	/*
+	 * Making it changed the folder's mtime in this tick of the coarse clock; let the
+	 * tick pass so the scan can trust that mtime.
+	 */
+	if (make_dir(dir) == 0)
+		wait_tick();
+}
+
+static int open_dir(const char *dir)
+{
+	char path[PATH_MAX];
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR) >= sizeof(path)) {
+		errno = ENAMETOOLONG;
 		return -1;
+	}
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT && (make_dir(dir) == 0 || errno == EEXIST))
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+/* Take the write lock, polling: F_OFD_SETLKW could wait for ever on a hostile holder. */
+static int lock_wait(int fd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	long waited = 0, pause = 1;
+
+	while (fcntl(fd, F_OFD_SETLK, &fl) < 0) {
+		if (errno != EAGAIN && errno != EACCES && errno != EINTR)
+			return -1;
+		if (waited >= POP3_UIDLIST_LOCK_WAIT_MS) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		struct timespec ts = { 0, pause * 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		waited += pause;
+		pause = pause < 32 ? pause * 2 : 32;
+	}
+	return 0;
+}
+
+int uidlist_lock(const char *dir, struct uidlist_lock *lk)
+{
+	struct stat st;
+	int e;
+
+	lk->fd = -1;
+	lk->dirfd = open_dir(dir);
+	if (lk->dirfd < 0)
+		return -1;
+	lk->fd = openat(lk->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+			0600);
+	if (lk->fd >= 0 && fstat(lk->fd, &st) == 0 && !S_ISREG(st.st_mode))
+		errno = EINVAL;	/* a FIFO or device put there: refuse it */
+	else if (lk->fd >= 0 && lock_wait(lk->fd) == 0)
+		return 0;
+	e = errno;
+	uidlist_unlock(lk);
+	errno = e;
+	return -1;
+}
+
+void uidlist_unlock(struct uidlist_lock *lk)
+{
+	/* Closing the only descriptor of the open file description releases its lock. */
+	if (lk->fd >= 0)
+		close(lk->fd);
+	if (lk->dirfd >= 0)
+		close(lk->dirfd);
+	lk->fd = lk->dirfd = -1;
+}
+
+/* Write, flush and fsync the records into fd; fills *stamp_r.  Closes fd. */
+static int write_file(int fd, uint32_t validity, uint32_t next_uid, struct msg *const *msgs,
+		      size_t n, struct uidlist_stamp *stamp_r)
+{
+	struct stat st;
+	struct uid_table t = { .validity = validity, .next_uid = next_uid };
 	FILE *f = fdopen(fd, "w");
 
 	if (f == NULL) {
-		e = errno;
 		close(fd);
-		goto out;
+		return -1;
 	}
 	/* 100,000 lines are a few large writes, not thousands of 4 KiB ones. */
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	if (write_records(f, validity, next_uid, msgs, n) < 0 || fflush(f) != 0 ||
-	    fsync(fileno(f)) < 0) {
-		e = errno;
+	    fsync(fd) < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+
 		fclose(f);
-		goto out;
+		errno = e;
+		return -1;
 	}
-	if (fclose(f) != 0 || rename(tmp, path) < 0) {
-		e = errno;
-		goto out;
+	stamp_of(&st, &t, stamp_r);
+	return fclose(f);
+}
+
+int uidlist_save(int dirfd, uint32_t validity, uint32_t next_uid, struct msg *const *msgs,
+		 size_t n, struct uidlist_stamp *stamp_r)
+{
+	/* Under the lock no other writer uses the temporary name: a leftover is from a crash. */
+	unlinkat(dirfd, TEMP_FILE, 0);
+	int fd = openat(dirfd, TEMP_FILE, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return -1;
+	if (write_file(fd, validity, next_uid, msgs, n, stamp_r) < 0 ||
+	    renameat(dirfd, TEMP_FILE, dirfd, LIST_FILE) < 0) {
+		int e = errno ? errno : EIO;
+
+		unlinkat(dirfd, TEMP_FILE, 0);
+		errno = e;
+		return -1;
 	}
-	ret = 0;
-out:
-	if (ret < 0) {
-		unlink(tmp);
-		errno = e ? e : EIO;
-	}
-	return ret;
+	/* The rename is durable only once the folder holding both names is synced. */
+	return fsync(dirfd);
 }

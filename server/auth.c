@@ -82,13 +82,89 @@ static const char *parse_line(struct auth_users *u, char *line)
 	return add_user(u, p, hash) < 0 ? strerror(errno) : NULL;
 }
 
-/* Unknown users are checked against a setting as costly as a real user's hash. */
+/*
+ * The part of a hash that sets its cost: the method, and its cost field where it has
+ * one ("$y$j9T$", "$2b$12$", "$6$rounds=9000$"); salts differ, costs rarely.
+ */
+static size_t cost_key_len(const char *hash)
+{
+	const char *id_end = strchr(hash + 1, '$');
+	const char *field = id_end ? id_end + 1 : NULL;
+	const char *field_end = field ? strchr(field, '$') : NULL;
+
+	if (field_end == NULL)
+		return id_end ? (size_t)(id_end + 1 - hash) : strlen(hash);
+	if ((hash[1] != '\0' && strchr("y2g7", hash[1]) != NULL) || strncmp(field, "rounds=", 7) == 0 ||
+	    strncmp(hash, "$sha1$", 6) == 0)
+		return (size_t)(field_end + 1 - hash);
+	return (size_t)(id_end + 1 - hash);
+}
+
+/*
+ * Seconds one check against hash takes, the best of three (the first call of a method
+ * also pays for its code's first use); -1 when crypt refuses it.
+ */
+static double check_cost(const char *hash, struct crypt_data *cd)
+{
+	double best = -1;
+
+	for (int i = 0; i < 3; i++) {
+		struct timespec a, b;
+
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		const char *h = crypt_rn("a password to time", hash, cd, sizeof(*cd));
+
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (h == NULL || h[0] == '*')
+			return -1;
+		double t = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+
+		if (best < 0 || t < best)
+			best = t;
+	}
+	return best;
+}
+
+/* The index of the costliest hash: each distinct method and cost is timed once. */
+static size_t costliest(const struct auth_users *u, struct crypt_data *cd)
+{
+	size_t best = 0;
+	double best_cost = -1;
+
+	for (size_t i = 0; i < u->n; i++) {
+		size_t k = cost_key_len(u->v[i].hash), j;
+
+		for (j = 0; j < i; j++)
+			if (cost_key_len(u->v[j].hash) == k && strncmp(u->v[j].hash, u->v[i].hash, k) == 0)
+				break;
+		if (j < i)
+			continue;	/* this method and cost was timed already */
+		double c = check_cost(u->v[i].hash, cd);
+
+		if (c > best_cost) {
+			best_cost = c;
+			best = i;
+		}
+	}
+	return best;
+}
+
+/*
+ * Unknown users are checked against the costliest hash of the file, so that their
+ * answer takes as long as the slowest known user's: a cheap first entry (md5crypt)
+ * would otherwise tell unknown names apart from yescrypt users by timing.
+ */
 static int make_dummy(struct auth_users *u)
 {
 	char setting[CRYPT_GENSALT_OUTPUT_SIZE];
 
 	if (u->n > 0) {
-		u->dummy = strdup(u->v[0].hash);
+		struct crypt_data *cd = calloc(1, sizeof(*cd));
+
+		if (cd == NULL)
+			return -1;
+		u->dummy = strdup(u->v[costliest(u, cd)].hash);
+		free(cd);
 		return u->dummy ? 0 : -1;
 	}
 	if (crypt_gensalt_rn(NULL, 0, NULL, 0, setting, sizeof(setting)) == NULL)
@@ -150,6 +226,11 @@ void auth_free(struct auth_users *u)
 size_t auth_count(const struct auth_users *u)
 {
 	return u->n;
+}
+
+const char *auth_dummy(const struct auth_users *u)
+{
+	return u->dummy;
 }
 
 /* Compare without an early exit, so timing tells nothing of where they differ. */

@@ -12,10 +12,15 @@ int auth_valid_name(const char *name);
 /*
  * Read a users file: "name:crypt-hash" a line, '#' comments and blank lines.
  * NULL with "FILE:LINE: reason" in err for a malformed line or an unreadable file.
+ * Loading also picks what unknown users are checked against: the costliest hash
+ * of the file, each distinct method and cost timed once (a few ms to ~100 ms), so a
+ * file read again (on reload) gets its own.
  */
 struct auth_users *auth_load(const char *path, char *err, size_t errsize);
 void auth_free(struct auth_users *u);
 size_t auth_count(const struct auth_users *u);
+/* The hash an unknown user's password is checked against. */
+const char *auth_dummy(const struct auth_users *u);
 
 /*
  * Check a password: 1 right, 0 wrong or no such user, -1 when the check itself

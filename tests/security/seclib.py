@@ -1,7 +1,7 @@
 """Shared parts of the security suites: accounts files, test certificates, a server with TLS.
 
     from seclib import *
-    hashes = Hashes(scratch)                 # mkpasswd / openssl passwd, or None per kind
+    hashes = Hashes()                        # mkpasswd / openssl passwd, or None per kind
     users = write_users(scratch, [("alice", hashes.yescrypt("alice-pw"))])
     ca = make_cert(scratch)                  # ca.cert (also the server's), ca.key
     with AccountServer(users, ["--login-delay", "100"], tls=ca) as srv:
@@ -72,6 +72,17 @@ class Hashes:
         h = self._python_crypt(password, "METHOD_SHA512")
         if h is None:
             self.why["sha512"] = "neither openssl nor python crypt"
+        return h
+
+    def md5(self, password):
+        """md5crypt ($1$): cheap to check, for tests that mix costs."""
+        if have("openssl"):
+            p = run(["openssl", "passwd", "-1", "-stdin"], input=password.encode() + b"\n")
+            if p.returncode == 0 and p.stdout.startswith(b"$1$"):
+                return p.stdout.decode().strip()
+        h = self._python_crypt(password, "METHOD_MD5")
+        if h is None:
+            self.why["md5"] = "neither openssl nor python crypt"
         return h
 
     @staticmethod

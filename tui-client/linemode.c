@@ -1,20 +1,45 @@
 /* Line mode: read POP3 commands, show the replies, save what RETR brings. */
 #include "linemode.h"
 
+#include "mime.h"
 #include "save.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Print a payload with "\n" line ends (CR of CRLF dropped), then the terminator. */
+/*
+ * Server text for out: on a terminal neutralised as the full screen does (controls and
+ * escape sequences never reach it), else the bytes as they are, CR of CRLF dropped.
+ */
+static void put_text(FILE *out, const char *s, size_t len)
+{
+	size_t n;
+	char *safe = isatty(fileno(out)) ? mime_sanitize(s, len, &n) : NULL;
+
+	if (safe != NULL) {
+		fwrite(safe, 1, n, out);
+		free(safe);
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\r' && i + 1 < len && s[i + 1] == '\n')
+			continue;
+		fputc(s[i], out);
+	}
+}
+
+/* A status line from the server, on a line of its own. */
+static void put_reply(FILE *out, const char *reply)
+{
+	put_text(out, reply, strlen(reply));
+	fputc('\n', out);
+}
+
+/* Print a payload with "\n" line ends, then the terminator. */
 static void print_payload(FILE *out, const struct pop3c_buf *b)
 {
-	for (size_t i = 0; i < b->len; i++) {
-		if (b->data[i] == '\r' && i + 1 < b->len && b->data[i + 1] == '\n')
-			continue;
-		fputc(b->data[i], out);
-	}
+	put_text(out, b->data ? b->data : "", b->len);
 	fputs(".\n", out);
 }
 
@@ -46,7 +71,7 @@ static int do_retr(const struct client_opts *o, struct pop3c *pc, unsigned n, FI
 	int r = pop3c_retr(pc, n, &b, NULL, NULL);
 
 	if (r != POP3C_FAIL)
-		fprintf(out, "%s\n", pop3c_reply(pc));
+		put_reply(out, pop3c_reply(pc));
 	if (r == POP3C_OK) {
 		print_payload(out, &b);
 		save_payload(o, uid, n, &b, out);
@@ -63,7 +88,7 @@ static int do_raw(struct pop3c *pc, const char *line, FILE *out)
 	int r = pop3c_raw(pc, line, &b, &multi);
 
 	if (r != POP3C_FAIL)
-		fprintf(out, "%s\n", pop3c_reply(pc));
+		put_reply(out, pop3c_reply(pc));
 	if (r == POP3C_OK && multi)
 		print_payload(out, &b);
 	pop3c_buf_free(&b);
@@ -139,7 +164,7 @@ int linemode_run(const struct client_opts *o, struct pop3c *pc, FILE *in, FILE *
 			break;
 	}
 	if (!pop3c_dead(pc) && pop3c_quit(pc) != POP3C_FAIL)
-		fprintf(out, "%s\n", pop3c_reply(pc));
+		put_reply(out, pop3c_reply(pc));
 	if (pop3c_dead(pc) && !pop3c_ended(pc)) {
 		fprintf(stderr, "client: %s\n", pop3c_error(pc));
 		status = 1;

@@ -147,7 +147,7 @@ static void draw_title(struct ui *ui)
 	char t[512], size[32], tls[128] = "";
 	size_t del = ui_mbox_pending(ui);
 
-	if (ui->pc == NULL) {
+	if (!ui->listed) {
 		snprintf(t, sizeof(t), "--- %s:%s  user %s", ui->o->host, ui->o->port, ui->o->user);
 		ui_text_put(0, 0, ui->cols, t, ui_attr(UI_TITLE));
 		return;
@@ -193,8 +193,8 @@ void ui_redraw(struct ui *ui)
 	}
 	erase();
 	draw_title(ui);
-	if (ui->pc == NULL) {
-		/* Not connected yet: only the title and what is going on. */
+	if (!ui->listed) {
+		/* Not logged in yet: only the title and what is going on. */
 		ui_text_put(ui->rows - 1, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);
 		refresh();
 		return;
@@ -226,6 +226,19 @@ static int read_key(void)
 
 	if (r == ERR)
 		return ERR;
+	if (r == OK && ch == UI_ESC) {
+		/* Esc with a character right behind it (already read in) is Alt with that character. */
+		nodelay(stdscr, TRUE);
+		r = get_wch(&ch);
+		timeout(UI_TICK_MS);
+		if (r == OK && ch >= ' ' && ch < 0x7f)
+			return UI_ALT((int)ch);
+		if (r == KEY_CODE_YES)
+			ungetch((int)ch);
+		else if (r == OK)
+			unget_wch((wchar_t)ch);
+		return UI_ESC;
+	}
 	return r == KEY_CODE_YES ? UI_FK((int)ch) : (int)ch;
 }
 
@@ -311,6 +324,9 @@ static void draw_prompt(struct ui *ui, const char *label, const wchar_t *in, int
 	char line[600];
 
 	ui_redraw(ui);
+	/* What was said last (a refused password, say) stays in sight above the prompt. */
+	if (ui->status[0] && ui->rows >= 2)
+		ui_text_put(ui->rows - 2, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);
 	snprintf(line, sizeof(line), "%s%.300ls", label, hidden ? L"" : in);
 	ui_text_put(ui->rows - 1, 0, ui->cols, line, A_BOLD);
 	int x = ui_text_width(line);

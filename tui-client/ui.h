@@ -6,6 +6,7 @@
 #include <wchar.h>
 
 #include "client.h"
+#include "lineedit.h"
 #include "pop3client.h"
 
 /* The screen's views; bindings name the views they work in as a mask. */
@@ -42,7 +43,7 @@ struct ui_msg {
 	char *from, *subject, *date;	/* decoded and sanitised */
 };
 
-#define UI_INPUT_MAX 250
+#define UI_INPUT_MAX LINEEDIT_MAX
 #define UI_HISTORY 50
 
 struct ui {
@@ -68,8 +69,7 @@ struct ui {
 	/* The raw console: transcript, input line, history. */
 	struct ui_lines raw;
 	size_t raw_off;		/* lines scrolled back from the end */
-	wchar_t input[UI_INPUT_MAX + 1];
-	size_t input_len;
+	struct lineedit input;
 	char *history[UI_HISTORY];
 	size_t nhistory, hist_pos;
 	size_t help_off;
@@ -79,6 +79,7 @@ struct ui {
 	char password[CLIENT_PASSWORD_MAX];	/* the one that worked, for a reconnect */
 	struct pop3c_wait wait;	/* ui_wait with this ui: every network wait of the session */
 	int reconnect;		/* a cancelled wait left the session out of step: connect again */
+	int listed;		/* logged in and the list loaded: the panes can be drawn */
 	int quit;		/* leave the loop; exit_status and exit_msg say how */
 	int exit_status;
 	char exit_msg[700];
@@ -89,6 +90,8 @@ struct ui {
 #define UI_FK(k) ((k) | UI_FKEY)
 #define UI_CTRL(c) ((c) & 0x1f)
 #define UI_ESC 27
+/* Alt (Meta) with a character: the terminal sends Esc, then the character. */
+#define UI_ALT(c) ((c) | 0x20000000)
 
 /* The input loop wakes this often (ms) to notice signals and a closed connection. */
 #define UI_TICK_MS 100
@@ -207,6 +210,11 @@ void ui_act_pager_end(struct ui *ui);
 void ui_act_pager_source(struct ui *ui);
 void ui_act_pager_save(struct ui *ui);
 void ui_act_pager_close(struct ui *ui);
+/* Space: the next page, or at the end the next message. */
+void ui_act_pager_space(struct ui *ui);
+/* J, K: the next or previous message (not marked for deletion) in the pager. */
+void ui_act_pager_next_msg(struct ui *ui);
+void ui_act_pager_prev_msg(struct ui *ui);
 
 /* ui_raw.c: the raw command console. */
 void ui_act_raw(struct ui *ui);
@@ -216,6 +224,15 @@ void ui_raw_free(struct ui *ui);
 void ui_raw_insert(struct ui *ui, wchar_t ch);
 void ui_act_raw_run(struct ui *ui);
 void ui_act_raw_erase(struct ui *ui);
+void ui_act_raw_delete(struct ui *ui);
+void ui_act_raw_home(struct ui *ui);
+void ui_act_raw_end(struct ui *ui);
+void ui_act_raw_left(struct ui *ui);
+void ui_act_raw_right(struct ui *ui);
+void ui_act_raw_kill_start(struct ui *ui);
+void ui_act_raw_kill_word(struct ui *ui);
+void ui_act_raw_word_left(struct ui *ui);
+void ui_act_raw_word_right(struct ui *ui);
 void ui_act_raw_hist_prev(struct ui *ui);
 void ui_act_raw_hist_next(struct ui *ui);
 void ui_act_raw_scroll_up(struct ui *ui);

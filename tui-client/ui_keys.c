@@ -50,7 +50,10 @@ static const struct binding bindings[] = {
 	{ UI_LIST, { ':' }, ":", "raw command console", ui_act_raw, "Raw" },
 	{ UI_PAGER, { 'j', UI_FK(KEY_DOWN), '\r', '\n' }, "j Down Enter", "next line", ui_act_pager_down, NULL },
 	{ UI_PAGER, { 'k', UI_FK(KEY_UP) }, "k Up", "previous line", ui_act_pager_up, NULL },
-	{ UI_PAGER, { ' ', UI_FK(KEY_NPAGE) }, "Space PgDn", "next page", ui_act_pager_page_down, "NextPg" },
+	{ UI_PAGER, { ' ' }, "Space", "next page; at the end, the next message", ui_act_pager_space, "NextPg" },
+	{ UI_PAGER, { UI_FK(KEY_NPAGE) }, "PgDn", "next page", ui_act_pager_page_down, NULL },
+	{ UI_PAGER, { 'J' }, "J", "next message", ui_act_pager_next_msg, "NextMsg" },
+	{ UI_PAGER, { 'K' }, "K", "previous message", ui_act_pager_prev_msg, "PrevMsg" },
 	{ UI_PAGER, { '-', UI_FK(KEY_PPAGE) }, "- PgUp", "previous page", ui_act_pager_page_up, "PrevPg" },
 	{ UI_PAGER, { 'g', UI_FK(KEY_HOME) }, "g Home", "top of the message", ui_act_pager_top, NULL },
 	{ UI_PAGER, { 'G', UI_FK(KEY_END) }, "G End", "end of the message", ui_act_pager_end, NULL },
@@ -62,7 +65,16 @@ static const struct binding bindings[] = {
 	{ UI_RAW, { UI_FK(KEY_DOWN) }, "Down", "next command in the history", ui_act_raw_hist_next, NULL },
 	{ UI_RAW, { UI_FK(KEY_PPAGE) }, "PgUp", "scroll back", ui_act_raw_scroll_up, "Scroll" },
 	{ UI_RAW, { UI_FK(KEY_NPAGE) }, "PgDn", "scroll forward", ui_act_raw_scroll_down, NULL },
-	{ UI_RAW, { UI_FK(KEY_BACKSPACE), 0x7f, UI_CTRL('H') }, "Backspace", "erase a character", ui_act_raw_erase, NULL },
+	{ UI_RAW, { UI_FK(KEY_BACKSPACE), 0x7f, UI_CTRL('H') }, "Backspace", "erase the character before the cursor", ui_act_raw_erase, NULL },
+	{ UI_RAW, { UI_FK(KEY_DC), UI_CTRL('D') }, "Delete ^D", "erase the character under the cursor", ui_act_raw_delete, NULL },
+	{ UI_RAW, { UI_FK(KEY_LEFT), UI_CTRL('B') }, "Left ^B", "cursor left", ui_act_raw_left, NULL },
+	{ UI_RAW, { UI_FK(KEY_RIGHT), UI_CTRL('F') }, "Right ^F", "cursor right", ui_act_raw_right, NULL },
+	{ UI_RAW, { UI_CTRL('A'), UI_FK(KEY_HOME) }, "^A Home", "start of the line", ui_act_raw_home, NULL },
+	{ UI_RAW, { UI_CTRL('E'), UI_FK(KEY_END) }, "^E End", "end of the line", ui_act_raw_end, NULL },
+	{ UI_RAW, { UI_CTRL('U') }, "^U", "erase to the start of the line", ui_act_raw_kill_start, NULL },
+	{ UI_RAW, { UI_CTRL('W') }, "^W", "erase the word before the cursor", ui_act_raw_kill_word, NULL },
+	{ UI_RAW, { UI_ALT('b'), UI_ALT('B') }, "Alt-B", "back one word", ui_act_raw_word_left, NULL },
+	{ UI_RAW, { UI_ALT('f'), UI_ALT('F') }, "Alt-F", "forward one word", ui_act_raw_word_right, NULL },
 	{ UI_RAW, { UI_ESC }, "Esc", "back to the list", ui_act_raw_close, "Back" },
 	{ UI_HELP, { 'j', UI_FK(KEY_DOWN) }, "j Down", "scroll down", act_help_down, NULL },
 	{ UI_HELP, { 'k', UI_FK(KEY_UP) }, "k Up", "scroll up", act_help_up, NULL },
@@ -98,6 +110,23 @@ void ui_hint_text(enum ui_view view, char *buf, size_t size)
 	}
 }
 
+/* The column where help texts start: two blanks, the label column, one blank. */
+#define HELP_TEXT_COL 17
+
+/* One binding on the help screen; a text wrapped at the width goes on under itself. */
+static void help_entry(const struct binding *b, int cols, struct ui_lines *l)
+{
+	struct ui_lines text = { 0 };
+	char line[256];
+
+	ui_text_wrap(b->help, strlen(b->help), cols > HELP_TEXT_COL + 10 ? cols - HELP_TEXT_COL : 10, &text);
+	for (size_t k = 0; k < text.n; k++) {
+		snprintf(line, sizeof(line), "  %-14s %s", k == 0 ? b->label : "", text.v[k]);
+		ui_lines_add(l, line, strlen(line));
+	}
+	ui_lines_clear(&text);
+}
+
 void ui_keys_draw_help(struct ui *ui)
 {
 	static const struct { unsigned view; const char *name; } groups[] = {
@@ -111,10 +140,8 @@ void ui_keys_draw_help(struct ui *ui)
 		snprintf(line, sizeof(line), "%s%s:", g ? "\n" : "", groups[g].name);
 		ui_text_wrap(line, strlen(line), ui->cols, &l);
 		for (size_t i = 0; i < NBINDINGS; i++)
-			if (bindings[i].views & groups[g].view) {
-				snprintf(line, sizeof(line), "  %-14s %s", bindings[i].label, bindings[i].help);
-				ui_text_wrap(line, strlen(line), ui->cols, &l);
-			}
+			if (bindings[i].views & groups[g].view)
+				help_entry(&bindings[i], ui->cols, &l);
 	}
 	if (ui->help_off + 1 > l.n)
 		ui->help_off = l.n ? l.n - 1 : 0;

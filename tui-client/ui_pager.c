@@ -136,3 +136,36 @@ void ui_act_pager_close(struct ui *ui)
 	ui_pager_free(ui);
 	ui->view = UI_LIST;
 }
+
+void ui_act_pager_space(struct ui *ui)
+{
+	if (ui->pager_off + (size_t)page_height(ui) >= ui->pager.n)
+		ui_act_pager_next_msg(ui);
+	else
+		ui_act_pager_page_down(ui);
+}
+
+/* Open the first message from pager_msg in direction dir (+1, -1) not marked for deletion. */
+static void open_neighbour(struct ui *ui, long dir)
+{
+	for (long i = (long)ui->pager_msg + dir; i >= 0 && i < (long)ui->n; i += dir) {
+		if (ui->msgs[i].deleted)
+			continue;
+		ui->sel = (size_t)i;
+		ui_act_open(ui);
+		if (ui->pager_msg != (size_t)i || ui->pager_src.data == NULL)
+			ui->view = UI_LIST;	/* it failed, and the old message is gone */
+		return;
+	}
+	ui_status(ui, 0, "%s", dir > 0 ? "this is the last message" : "this is the first message");
+}
+
+void ui_act_pager_next_msg(struct ui *ui)
+{
+	open_neighbour(ui, 1);
+}
+
+void ui_act_pager_prev_msg(struct ui *ui)
+{
+	open_neighbour(ui, -1);
+}

@@ -61,8 +61,10 @@ void ui_raw_draw(struct ui *ui)
 
 	for (size_t i = start; i < end; i++)
 		ui_text_put(1 + (int)(i - start), 0, ui->cols, ui->raw.v[i], A_NORMAL);
-	snprintf(line, sizeof(line), "%s%.1000ls", prompt, ui->input);
+	snprintf(line, sizeof(line), "%s%.1000ls", prompt, ui->input.buf);
 	ui_text_put(ui->rows - 3, 0, ui->cols, line, ui_attr(UI_HEADER));
+	/* The cursor sits after the text before it. */
+	snprintf(line, sizeof(line), "%s%.*ls", prompt, (int)ui->input.pos, ui->input.buf);
 	int x = ui_text_width(line);
 
 	move(ui->rows - 3, x < ui->cols ? x : ui->cols - 1);
@@ -70,16 +72,57 @@ void ui_raw_draw(struct ui *ui)
 
 void ui_raw_insert(struct ui *ui, wchar_t ch)
 {
-	if (ui->input_len < UI_INPUT_MAX && ch >= L' ' && ch != 0x7f) {
-		ui->input[ui->input_len++] = ch;
-		ui->input[ui->input_len] = L'\0';
-	}
+	lineedit_insert(&ui->input, ch);
 }
 
 void ui_act_raw_erase(struct ui *ui)
 {
-	if (ui->input_len > 0)
-		ui->input[--ui->input_len] = L'\0';
+	lineedit_backspace(&ui->input);
+}
+
+void ui_act_raw_delete(struct ui *ui)
+{
+	lineedit_delete(&ui->input);
+}
+
+void ui_act_raw_home(struct ui *ui)
+{
+	lineedit_home(&ui->input);
+}
+
+void ui_act_raw_end(struct ui *ui)
+{
+	lineedit_end(&ui->input);
+}
+
+void ui_act_raw_left(struct ui *ui)
+{
+	lineedit_left(&ui->input);
+}
+
+void ui_act_raw_right(struct ui *ui)
+{
+	lineedit_right(&ui->input);
+}
+
+void ui_act_raw_kill_start(struct ui *ui)
+{
+	lineedit_kill_start(&ui->input);
+}
+
+void ui_act_raw_kill_word(struct ui *ui)
+{
+	lineedit_kill_word(&ui->input);
+}
+
+void ui_act_raw_word_left(struct ui *ui)
+{
+	lineedit_word_left(&ui->input);
+}
+
+void ui_act_raw_word_right(struct ui *ui)
+{
+	lineedit_word_right(&ui->input);
 }
 
 /* Keep a command in the history (PASS lines are not kept). */
@@ -132,10 +175,11 @@ void ui_act_raw_run(struct ui *ui)
 	struct pop3c_buf out = { 0 };
 	int multi;
 
-	if (wcstombs(cmd, ui->input, sizeof(cmd)) == (size_t)-1 || cmd[0] == '\0')
+	size_t k = wcstombs(cmd, ui->input.buf, sizeof(cmd));
+
+	if (k == (size_t)-1 || k >= sizeof(cmd) || cmd[0] == '\0')
 		return;
-	ui->input_len = 0;
-	ui->input[0] = L'\0';
+	lineedit_clear(&ui->input);
 	ui->raw_off = 0;
 	pop3c_command_name(cmd, name);
 	remember(ui, cmd, name);
@@ -158,11 +202,7 @@ void ui_act_raw_run(struct ui *ui)
 /* Put history entry hist_pos (or an empty line past the end) into the input. */
 static void recall(struct ui *ui)
 {
-	const char *s = ui->hist_pos < ui->nhistory ? ui->history[ui->hist_pos] : "";
-	size_t n = mbstowcs(ui->input, s, UI_INPUT_MAX);
-
-	ui->input_len = n == (size_t)-1 ? 0 : n;
-	ui->input[ui->input_len] = L'\0';
+	lineedit_set(&ui->input, ui->hist_pos < ui->nhistory ? ui->history[ui->hist_pos] : "");
 }
 
 void ui_act_raw_hist_prev(struct ui *ui)

@@ -96,6 +96,7 @@ static int load_list(struct ui *ui)
 	ui_busy(ui, "loading the message list…");
 	if (ui_mbox_load(ui) < 0)
 		return give_up(ui, "client: %s: cannot list the maildrop: %s", pop3c_error(ui->pc));
+	ui->listed = 1;
 	return 0;
 }
 
@@ -137,6 +138,7 @@ int ui_session_reconnect(struct ui *ui)
 	ui_pager_free(ui);
 	ui->view = ui->view == UI_PAGER ? UI_LIST : ui->view;
 	ui->preview_ok = 0;
+	ui->listed = 0;
 	ui_mbox_free(ui);
 	pop3c_close(ui->pc);
 	ui->pc = NULL;

@@ -29,6 +29,12 @@ ROWS = [
     ("bigbox: server start-up s", "bigbox", "startup_s", None),
     ("stream: RSS above idle KB", "stream", "rss_delta_kb", "lower"),
     ("stream: RSS idle/max KB", "stream", "rss_pair", None),
+    ("cluster: direct, sessions/s c=64", "cluster_direct", "sessions_per_s", None),
+    ("cluster: direct, p99 ms", "cluster_direct", "p99_ms", None),
+    ("cluster: HAProxy+1, sessions/s (cpu: HAProxy)", "cluster_1", "sessions_per_s", None),
+    ("cluster: HAProxy+1, p99 ms", "cluster_1", "p99_ms", None),
+    ("cluster: HAProxy+3, sessions/s (cpu: HAProxy)", "cluster_3", "sessions_per_s", None),
+    ("cluster: HAProxy+3, p99 ms", "cluster_3", "p99_ms", None),
     ("errors (all workloads)", "*", "errors", None),
 ]
 

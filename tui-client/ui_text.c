@@ -118,11 +118,59 @@ void ui_lines_clear(struct ui_lines *l)
 	l->n = l->cap = 0;
 }
 
-/* Wrap one line (no newline inside) at width columns. */
-static int wrap_line(const char *s, size_t len, int width, struct ui_lines *out)
+/* Append prefix + s[0..n) as one line. */
+static int emit(struct ui_lines *out, const char *pre, size_t plen, const char *s, size_t n)
 {
-	size_t start = 0, pos = 0, last_space = 0;
-	int col = 0, col_at_space = 0;
+	char *line;
+	int r;
+
+	if (plen == 0)
+		return ui_lines_add(out, s, n);
+	if ((line = malloc(plen + n + 1)) == NULL)
+		return -1;
+	memcpy(line, pre, plen);
+	memcpy(line + plen, s, n);
+	r = ui_lines_add(out, line, plen + n);
+	free(line);
+	return r;
+}
+
+/* Columns taken by s[0..len) starting at column 0. */
+static int span_width(const char *s, size_t len)
+{
+	int col = 0;
+
+	for (size_t pos = 0, n; pos < len; pos += n) {
+		wchar_t wc;
+
+		n = next_char(s + pos, len - pos, &wc);
+		col += char_width(wc, col);
+	}
+	return col;
+}
+
+/* The quote marks at the start of a line ("> > ", ">> "), repeated on each wrapped part. */
+static size_t quote_prefix(const char *s, size_t len)
+{
+	size_t i = 0, end = 0;
+
+	while (i < len && s[i] == '>') {
+		i++;
+		if (i < len && s[i] == ' ')
+			i++;
+		end = i;
+	}
+	return end;
+}
+
+/*
+ * Wrap text (no newline inside) at width columns, each line after pre.  A break inside a word
+ * never falls between a zero-width joiner and the character it joins (emoji sequences).
+ */
+static int wrap_body(const char *s, size_t len, int width, const char *pre, size_t plen, struct ui_lines *out)
+{
+	size_t start = 0, pos = 0, last_space = 0, cluster = 0;
+	int col = 0, col_at_space = 0, joined = 0;
 
 	while (pos < len) {
 		wchar_t wc;
@@ -131,15 +179,18 @@ static int wrap_line(const char *s, size_t len, int width, struct ui_lines *out)
 
 		if (col + w > width && pos > start) {
 			/* Break after the last blank when there is one, else in the word. */
-			size_t cut = last_space > start ? last_space : pos;
+			size_t cut = last_space > start ? last_space : joined && cluster > start ? cluster : pos;
 
-			if (ui_lines_add(out, s + start, cut - start) < 0)
+			if (emit(out, pre, plen, s + start, cut - start) < 0)
 				return -1;
-			col = last_space > start ? col - col_at_space : 0;
+			col = last_space > start ? col - col_at_space : span_width(s + cut, pos - cut);
 			start = cut;
 			last_space = 0;
 			continue;
 		}
+		if (w > 0 && !joined)
+			cluster = pos;
+		joined = wc == 0x200D;
 		col += w;
 		pos += n;
 		if (wc == L' ') {
@@ -147,7 +198,17 @@ static int wrap_line(const char *s, size_t len, int width, struct ui_lines *out)
 			col_at_space = col;
 		}
 	}
-	return ui_lines_add(out, s + start, len - start);
+	return emit(out, pre, plen, s + start, len - start);
+}
+
+/* Wrap one line (no newline inside) at width columns; quoted lines keep their quote marks. */
+static int wrap_line(const char *s, size_t len, int width, struct ui_lines *out)
+{
+	size_t plen = quote_prefix(s, len);
+
+	if (plen == 0 || (int)plen * 2 > width)
+		return wrap_body(s, len, width, "", 0, out);
+	return wrap_body(s + plen, len - plen, width - (int)plen, s, plen, out);
 }
 
 int ui_text_wrap(const char *text, size_t len, int width, struct ui_lines *out)

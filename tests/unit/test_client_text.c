@@ -67,6 +67,43 @@ static void test_wrap_long_word(void)
 	ui_lines_clear(&l);
 }
 
+static void test_wrap_quoted(void)
+{
+	struct ui_lines l = { 0 };
+	const char *t = "> > one two three four five six";
+
+	/* Each wrapped part of a quoted line keeps the quote marks. */
+	CHECK(ui_text_wrap(t, strlen(t), 16, &l) == 0);
+	CHECK(l.n == 3);
+	if (l.n == 3) {
+		CHECK_STR(l.v[0], "> > one two ");
+		CHECK_STR(l.v[1], "> > three four ");
+		CHECK_STR(l.v[2], "> > five six");
+	}
+	ui_lines_clear(&l);
+}
+
+static void test_wrap_joined(void)
+{
+	struct ui_lines l = { 0 };
+	/* x, then a family (man ZWJ woman ZWJ girl, 6 columns), then e + combining acute. */
+	const char *t = "xx\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9\xe2\x80\x8d\xf0\x9f\x91\xa7" "e\xcc\x81";
+
+	CHECK(ui_text_width("\xf0\x9f\x91\x8d\xef\xb8\x8f") == 2);	/* a variation selector takes no column */
+	CHECK(ui_text_wrap(t, strlen(t), 7, &l) == 0);
+	CHECK(l.n == 2);
+	if (l.n == 2)
+		CHECK_STR(l.v[0], "xx");
+	/* The break never falls after a joiner, and the accent stays on its e. */
+	for (size_t i = 0; i < l.n; i++) {
+		size_t n = strlen(l.v[i]);
+
+		CHECK(n < 3 || memcmp(l.v[i] + n - 3, "\xe2\x80\x8d", 3) != 0);
+		CHECK(strncmp(l.v[i], "\xcc\x81", 2) != 0);
+	}
+	ui_lines_clear(&l);
+}
+
 static void test_sizes(void)
 {
 	char b[32];
@@ -88,4 +125,4 @@ static void test_contains(void)
 }
 
 TEST_MAIN("client_text", TEST(test_locale), TEST(test_width), TEST(test_wrap_words), TEST(test_wrap_wide),
-	  TEST(test_wrap_long_word), TEST(test_sizes), TEST(test_contains))
+	  TEST(test_wrap_long_word), TEST(test_wrap_quoted), TEST(test_wrap_joined), TEST(test_sizes), TEST(test_contains))

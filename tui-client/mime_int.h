@@ -4,8 +4,12 @@
 
 #include <stddef.h>
 
+#include "mime.h"
+
 /* Multipart nesting deeper than this is not walked: real mail stays far below, and it bounds the stack. */
 #define MIME_MAX_DEPTH 32
+/* Parts listed beyond this many are dropped: a hostile message cannot make the list unbounded. */
+#define MIME_MAX_PARTS 4096
 /* RFC 2231 parameter sections beyond this many are ignored. */
 #define MIME_MAX_SECTIONS 64
 /* Longest charset name taken (the longest IANA name has 45 characters). */
@@ -61,12 +65,30 @@ char *mime_unfold_dup(const char *s, size_t n, size_t *len_r);
  */
 int mime_param_get(const char *v, const char *name, int decode, char **val_r);
 
-/* ---- HTML (mime_html.c) ---- */
+/* ---- entities (mime.c) ---- */
 
-/*
- * Plain text from HTML: tags dropped (script, style and title with their contents), block tags
- * made line breaks, entities decoded, blanks collapsed.  Returns malloc'd, NULL when out of memory.
- */
-char *mime_html_to_text(const char *s, size_t len, size_t *len_r);
+/* One MIME entity: its header fields as they matter here, and its body in the input. */
+struct mime_entity {
+	char type[80];		/* lower case; text/plain when absent or malformed (RFC 2045 5.2) */
+	char *charset, *boundary, *filename;
+	int attachment;		/* Content-Disposition: attachment */
+	int flowed, delsp;	/* format=flowed, delsp=yes (RFC 3676) */
+	int encoding;		/* MIME_ENC_* */
+	const char *head, *body;
+	size_t head_len, body_len;
+};
+
+/* Read the entity in buf; 0, or -1 when out of memory (nothing to free then). */
+int mime_entity_read(const char *buf, size_t len, struct mime_entity *e);
+void mime_entity_free(struct mime_entity *e);
+/* The body without its transfer encoding, NUL-terminated; NULL when out of memory. */
+char *mime_decode_body(const char *body, size_t len, int encoding, size_t *len_r);
+/* A decoded header field of the entity's head ("" when absent); NULL when out of memory. */
+char *mime_entity_field(const struct mime_entity *e, const char *name);
+
+/* ---- the tree (mime_walk.c) ---- */
+
+/* Fill msg's body and parts from the entity buf[0..len) that starts at offset base of the input. */
+int mime_walk_message(struct mime_msg *msg, const char *input, size_t len, const struct mime_opts *o);
 
 #endif

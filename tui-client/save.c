@@ -97,34 +97,42 @@ static void sync_dir(const char *dir)
 	}
 }
 
+/* Write data to a new temporary file in dir, synced; its name in tmp.  0, or -1 with *what set. */
+static int write_tmp(const char *dir, const char *name, const char *data, size_t len, char *tmp,
+		     size_t size, const char **what)
+{
+	int fd;
+
+	snprintf(tmp, size, "%s/.tmp.%ld.%s", dir, (long)getpid(), name);
+	*what = "cannot create the save folder";
+	if (ensure_dir(dir) < 0)
+		return -1;
+	*what = "cannot create a file";
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+		return -1;
+	*what = "write failed";
+	if (write_all(fd, data, len) < 0 || (*what = "fsync failed", fsync(fd) < 0)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	*what = "close failed";
+	return close(fd);
+}
+
 int save_message(const char *dir, const char *name, const char *data, size_t len, int *existed_r,
 		 char *err, size_t errsize)
 {
 	char tmp[PATH_ROOM], path[PATH_ROOM];
-	const char *what = "cannot create the save folder";
-	int fd = -1, ret = -1, placed;
+	const char *what;
+	int ret = -1, placed;
 
 	*existed_r = 0;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(tmp, sizeof(tmp), "%s/.tmp.%ld.%s", dir, (long)getpid(), name);
-	if (ensure_dir(dir) < 0)
+	if (write_tmp(dir, name, data, len, tmp, sizeof(tmp), &what) < 0)
 		goto out;
-	what = "cannot create a file";
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto out;
-	what = "write failed";
-	if (write_all(fd, data, len) < 0)
-		goto out;
-	what = "fsync failed";
-	if (fsync(fd) < 0)
-		goto out;
-	what = "close failed";
-	if (close(fd) < 0) {
-		fd = -1;
-		goto out;
-	}
-	fd = -1;
 	what = "cannot put the file in place";
 	placed = place(tmp, path);
 	if (placed < 0)
@@ -135,10 +143,50 @@ int save_message(const char *dir, const char *name, const char *data, size_t len
 out:
 	if (ret < 0)
 		snprintf(err, errsize, "%s: %s: %s", path, what, strerror(errno));
-	if (fd >= 0)
-		close(fd);
 	/* The temporary name goes in every case: after link it is a second name, after a
 	   failure a partial file. */
+	unlink(tmp);
+	return ret;
+}
+
+/* "name (k).ext": the number goes before the extension, when there is one after the first octet. */
+static void numbered(const char *name, unsigned k, char *out, size_t size)
+{
+	const char *dot = strrchr(name, '.');
+
+	if (k == 0)
+		snprintf(out, size, "%s", name);
+	else if (dot != NULL && dot != name)
+		snprintf(out, size, "%.*s (%u)%s", (int)(dot - name), name, k, dot);
+	else
+		snprintf(out, size, "%s (%u)", name, k);
+}
+
+int save_unique(const char *dir, const char *name, const char *data, size_t len, char *final,
+		size_t fsize, char *err, size_t errsize)
+{
+	char tmp[PATH_ROOM], path[PATH_ROOM];
+	const char *what;
+	int ret = -1, placed = 1;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (write_tmp(dir, "part", data, len, tmp, sizeof(tmp), &what) < 0)
+		goto out;
+	what = "cannot put the file in place";
+	for (unsigned k = 0; k < SAVE_UNIQUE_MAX && placed == 1; k++) {
+		numbered(name, k, final, fsize);
+		snprintf(path, sizeof(path), "%s/%s", dir, final);
+		placed = place(tmp, path);
+	}
+	if (placed != 0) {
+		errno = placed == 1 ? EEXIST : errno;
+		goto out;
+	}
+	sync_dir(dir);
+	ret = 0;
+out:
+	if (ret < 0)
+		snprintf(err, errsize, "%s: %s: %s", path, what, strerror(errno));
 	unlink(tmp);
 	return ret;
 }

@@ -22,4 +22,15 @@ int save_exists(const char *dir, const char *name);
 int save_message(const char *dir, const char *name, const char *data, size_t len, int *existed_r,
 		 char *err, size_t errsize);
 
+/* Numbered names tried before saving a part gives up ("name (1).ext" ... "name (999).ext"). */
+#define SAVE_UNIQUE_MAX 1000
+
+/*
+ * Write data to dir/name, or "name (1).ext", "name (2).ext"... when taken: never replacing a
+ * file (temporary file, fsync, link).  The name used goes to final.  name must already be safe
+ * (see attach_safe_name).  Returns 0, or -1 with the reason in err and no file left behind.
+ */
+int save_unique(const char *dir, const char *name, const char *data, size_t len, char *final,
+		size_t fsize, char *err, size_t errsize);
+
 #endif

@@ -36,6 +36,9 @@ struct ui_lines {
 };
 
 /* One message as the list shows it. */
+struct mime_msg;
+struct mime_opts;
+
 struct ui_msg {
 	struct pop3c_entry e;
 	int deleted, saved;
@@ -66,6 +69,9 @@ struct ui {
 	struct ui_lines pager;
 	size_t pager_msg, pager_off;
 	int pager_raw, pager_w;
+	struct mime_msg *pager_mime;	/* the message parsed, for its parts (NULL in source view) */
+	char *pager_out;		/* a viewer's output shown instead of the message, or NULL */
+	size_t pager_out_len;
 	/* The raw console: transcript, input line, history. */
 	struct ui_lines raw;
 	size_t raw_off;		/* lines scrolled back from the end */
@@ -194,8 +200,6 @@ void ui_act_page_down(struct ui *ui);
 void ui_act_page_up(struct ui *ui);
 void ui_act_first(struct ui *ui);
 void ui_act_last(struct ui *ui);
-/* The message lines shown for a parsed message, wrapped at width. */
-int ui_list_message_lines(const char *buf, size_t len, int width, struct ui_lines *out);
 
 /* ui_pager.c: the whole message. */
 void ui_act_open(struct ui *ui);
@@ -215,6 +219,17 @@ void ui_act_pager_space(struct ui *ui);
 /* J, K: the next or previous message (not marked for deletion) in the pager. */
 void ui_act_pager_next_msg(struct ui *ui);
 void ui_act_pager_prev_msg(struct ui *ui);
+
+/* ui_parts.c: a message's lines, and its parts. */
+/* The lines shown for a message (headers, body, part list), wrapped at width; 0 or -1. */
+int ui_parts_message_lines(const char *buf, size_t len, int width, const struct mime_opts *o,
+			   struct ui_lines *out);
+/* Lay the pager's message (or a viewer's output) out at the current width into ui->pager. */
+void ui_parts_layout(struct ui *ui);
+/* Save a part (asks which) into the save folder under its safe name, never replacing a file. */
+void ui_act_pager_save_part(struct ui *ui);
+/* Open a part (asks which) with its mailcap entry, else xdg-open. */
+void ui_act_pager_open_part(struct ui *ui);
 
 /* ui_raw.c: the raw command console. */
 void ui_act_raw(struct ui *ui);

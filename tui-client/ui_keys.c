@@ -59,6 +59,8 @@ static const struct binding bindings[] = {
 	{ UI_PAGER, { 'G', UI_FK(KEY_END) }, "G End", "end of the message", ui_act_pager_end, NULL },
 	{ UI_PAGER, { 'h' }, "h", "toggle the raw source", ui_act_pager_source, "Source" },
 	{ UI_PAGER, { 's', 'r' }, "s r", "save the message", ui_act_pager_save, "Save" },
+	{ UI_PAGER, { 'w' }, "w", "write a part to the save folder (asks which; never replaces a file)", ui_act_pager_save_part, "SavePart" },
+	{ UI_PAGER, { 'o' }, "o", "open a part with its ~/.mailcap entry, else xdg-open (asks which)", ui_act_pager_open_part, "Open" },
 	{ UI_PAGER, { 'q', 'i', UI_ESC }, "q i Esc", "back to the list", ui_act_pager_close, "Back" },
 	{ UI_RAW, { '\n', '\r', UI_FK(KEY_ENTER) }, "Enter", "send the command", ui_act_raw_run, "Send" },
 	{ UI_RAW, { UI_FK(KEY_UP) }, "Up", "previous command in the history", ui_act_raw_hist_prev, "History" },

@@ -17,78 +17,13 @@
 /* Below this width the date column is left out, so that the subject keeps some room. */
 #define DATE_MIN_COLS 80
 
-/* Append "Name: value" when value is not empty. */
-static int add_header(struct ui_lines *out, const char *name, const char *value, int width)
-{
-	char *line;
-
-	if (value == NULL || value[0] == '\0')
-		return 0;
-	if (asprintf(&line, "%s: %s", name, value) < 0)
-		return -1;
-	for (char *p = line; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	int r = ui_text_wrap(line, strlen(line), width, out);
-
-	free(line);
-	return r;
-}
-
-/* The attachment lines: "[1] figures.csv  text/csv  60 B". */
-static int add_attachments(struct ui_lines *out, const struct mime_msg *m, int width)
-{
-	char size[32], *line;
-
-	if (m->natt > 0 && ui_lines_add(out, "", 0) < 0)
-		return -1;
-	for (size_t i = 0; i < m->natt; i++) {
-		ui_text_size(m->att[i].size, size, sizeof(size));
-		if (asprintf(&line, "[attachment %zu] %s  %s  %s", i + 1,
-			     m->att[i].filename && m->att[i].filename[0] ? m->att[i].filename : "(no name)",
-			     m->att[i].type ? m->att[i].type : "", size) < 0)
-			return -1;
-		int r = ui_text_wrap(line, strlen(line), width, out);
-
-		free(line);
-		if (r < 0)
-			return -1;
-	}
-	return 0;
-}
-
-int ui_list_message_lines(const char *buf, size_t len, int width, struct ui_lines *out)
-{
-	struct mime_msg *m = NULL;
-	size_t blen;
-	int r = -1;
-
-	if (mime_parse(buf, len, &m) < 0)
-		return -1;
-	char *body = mime_sanitize(m->body ? m->body : "", m->body ? m->body_len : 0, &blen);
-
-	if (body == NULL)
-		goto out;
-	if (add_header(out, "From", m->from, width) < 0 || add_header(out, "To", m->to, width) < 0 ||
-	    add_header(out, "Cc", m->cc, width) < 0 || add_header(out, "Date", m->date, width) < 0 ||
-	    add_header(out, "Subject", m->subject, width) < 0 || ui_lines_add(out, "", 0) < 0)
-		goto out;
-	if (ui_text_wrap(body, blen, width, out) < 0 || add_attachments(out, m, width) < 0)
-		goto out;
-	if (m->truncated && ui_lines_add(out, "[...]", 5) < 0)
-		goto out;
-	r = 0;
-out:
-	free(body);
-	mime_free(m);
-	return r;
-}
-
 /* Fetch the preview of the selected message: TOP n k with k the pane's height. */
 static void load_preview(struct ui *ui)
 {
 	struct ui_msg *m = &ui->msgs[ui->sel];
 	struct pop3c_buf b = { 0 };
+	/* TOP returns the head of the message: a part it cut off has no known size. */
+	static const struct mime_opts preview_opts = { .partial = 1 };
 	int r;
 
 	ui_lines_clear(&ui->preview);
@@ -104,7 +39,7 @@ static void load_preview(struct ui *ui)
 		ui_connection_lost(ui);
 	} else if (r == POP3C_ERR) {
 		ui_lines_add(&ui->preview, pop3c_error(ui->pc), strlen(pop3c_error(ui->pc)));
-	} else if (ui_list_message_lines(b.data ? b.data : "", b.len, ui->cols, &ui->preview) < 0) {
+	} else if (ui_parts_message_lines(b.data ? b.data : "", b.len, ui->cols, &preview_opts, &ui->preview) < 0) {
 		ui_lines_add(&ui->preview, "(cannot show this message)", 26);
 	}
 	pop3c_buf_free(&b);

@@ -26,25 +26,13 @@ static char *clean(const char *s)
 	return c;
 }
 
-/* "Mon, 23 Nov 2026 09:12:00 +0000" -> "2026-11-23"; anything else shown as it is. */
+/* "Mon, 23 Nov 2026 09:12:00 +0000" -> "2026-11-23"; blank when it cannot be read. */
 static char *short_date(const char *date)
 {
-	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
-	char mon[4] = "";
-	int day, year;
-	const char *p = strchr(date, ',') ? strchr(date, ',') + 1 : date;
 	char out[32];
 
-	if (sscanf(p, "%d %3s %d", &day, mon, &year) == 3 && strlen(mon) == 3) {
-		const char *m = strstr(months, mon);
-
-		if (m != NULL && (m - months) % 3 == 0) {
-			snprintf(out, sizeof(out), "%04d-%02d-%02d", year % 10000, (int)(m - months) / 3 + 1,
-				 day % 100);
-			return strdup(out);
-		}
-	}
-	return clean(date);
+	mime_date_short(date, out, sizeof(out));
+	return strdup(out);
 }
 
 static void msg_headers(struct ui_msg *m, const struct pop3c_buf *b)

@@ -1,21 +1,19 @@
 /* The message view: a scrolling pager over one retrieved message, decoded or as source. */
 #include "ui.h"
 
+#include "mime.h"
+
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Lay the message out again at the current width (after opening, h, or a resize). */
 static void layout(struct ui *ui)
 {
-	const struct pop3c_buf *b = &ui->pager_src;
-
 	ui_lines_clear(&ui->pager);
 	ui->pager_w = ui->cols;
-	if (ui->pager_raw || ui_list_message_lines(b->data ? b->data : "", b->len, ui->cols, &ui->pager) < 0) {
-		ui_lines_clear(&ui->pager);
-		ui_text_wrap(b->data ? b->data : "", b->len, ui->cols, &ui->pager);
-	}
+	ui_parts_layout(ui);
 }
 
 /* Lines of text the pager shows at once: everything between title and hint lines. */
@@ -51,6 +49,10 @@ void ui_pager_free(struct ui *ui)
 {
 	pop3c_buf_free(&ui->pager_src);
 	ui_lines_clear(&ui->pager);
+	mime_free(ui->pager_mime);
+	ui->pager_mime = NULL;
+	free(ui->pager_out);
+	ui->pager_out = NULL;
 }
 
 void ui_pager_draw(struct ui *ui)
@@ -133,6 +135,13 @@ void ui_act_pager_save(struct ui *ui)
 
 void ui_act_pager_close(struct ui *ui)
 {
+	if (ui->pager_out != NULL) {	/* a viewer's output: back to the message */
+		free(ui->pager_out);
+		ui->pager_out = NULL;
+		ui->pager_off = 0;
+		layout(ui);
+		return;
+	}
 	ui_pager_free(ui);
 	ui->view = UI_LIST;
 }

@@ -140,7 +140,7 @@ static void folded_and_raw_headers(void)
 	CHECK_STR(m->cc, "");
 	CHECK_STR(m->message_id, "");
 	CHECK_STR(m->body, "body\n");
-	CHECK(m->natt == 0 && !m->truncated);
+	CHECK(m->nparts == 1 && m->parts[0].shown && !m->truncated);
 	mime_free(m);
 }
 
@@ -170,14 +170,16 @@ static void multipart_mixed_attachment(void)
 	struct mime_msg *m = parse(S(mixed_msg));
 
 	CHECK_STR(m->body, "Voil\xc3\xa0 le rapport.");
-	CHECK(m->natt == 2);
-	if (m->natt == 2) {
-		CHECK_STR(m->att[0].filename, "r\xc3\xa9sum\xc3\xa9.pdf");
-		CHECK_STR(m->att[0].type, "application/pdf");
-		CHECK(m->att[0].size == 9);
-		CHECK_STR(m->att[1].filename, "p\xc3\xa9t.png");
-		CHECK_STR(m->att[1].type, "image/png");
-		CHECK(m->att[1].size == 5);
+	CHECK(m->nparts == 3);
+	if (m->nparts == 3) {
+		CHECK(m->parts[0].shown && m->parts[0].size == 17 && m->parts[0].size_known);
+		CHECK_STR(m->parts[0].charset, "iso-8859-1");
+		CHECK_STR(m->parts[1].filename, "r\xc3\xa9sum\xc3\xa9.pdf");
+		CHECK_STR(m->parts[1].type, "application/pdf");
+		CHECK(m->parts[1].size == 9 && !m->parts[1].shown && m->parts[1].size_known);
+		CHECK_STR(m->parts[2].filename, "p\xc3\xa9t.png");
+		CHECK_STR(m->parts[2].type, "image/png");
+		CHECK(m->parts[2].size == 5 && !m->parts[2].shown);
 	}
 	CHECK(!m->truncated);
 	CHECK(strstr(m->body, "preamble") == NULL && strstr(m->body, "epilogue") == NULL);
@@ -199,7 +201,7 @@ static void alternative_prefers_plain(void)
 	struct mime_msg *m = parse(S(alt_msg));
 
 	CHECK_STR(m->body, "Plain version");
-	CHECK(m->natt == 0);
+	CHECK(m->nparts == 2 && !m->parts[0].shown && m->parts[1].shown);
 	mime_free(m);
 }
 
@@ -233,12 +235,13 @@ static void nested_multipart(void)
 		"--outer--\n"));
 
 	CHECK_STR(m->body, "nested text");
-	CHECK(m->natt == 2);
-	if (m->natt == 2) {
-		CHECK_STR(m->att[0].filename, "logo.gif");
-		CHECK(m->att[0].size == 6);
-		CHECK_STR(m->att[1].type, "text/csv");
-		CHECK(m->att[1].size == 7);
+	CHECK(m->nparts == 4);
+	if (m->nparts == 4) {
+		CHECK(m->parts[0].shown && !m->parts[1].shown);
+		CHECK_STR(m->parts[2].filename, "logo.gif");
+		CHECK(m->parts[2].size == 6);
+		CHECK_STR(m->parts[3].type, "text/csv");
+		CHECK(m->parts[3].size == 7);
 	}
 	CHECK(!m->truncated);
 	mime_free(m);
@@ -258,9 +261,9 @@ static void truncated_top_output(void)
 	/* Cut inside a base64 attachment: listed with what arrived. */
 	m = parse(S("Content-Type: multipart/mixed; boundary=zz\n\n--zz\n\nhi\n--zz\n"
 		    "Content-Type: application/zip; name=a.zip\nContent-Transfer-Encoding: base64\n\nUEsDBA"));
-	CHECK(m->truncated && m->natt == 1);
-	if (m->natt == 1)
-		CHECK(m->att[0].size == 4);
+	CHECK(m->truncated && m->nparts == 2);
+	if (m->nparts == 2)
+		CHECK(m->parts[1].size == 4);
 	mime_free(m);
 	/* Only the header block. */
 	m = parse(S("Subject: head only\r\nFrom: x@y\r\n"));
@@ -389,7 +392,7 @@ static void sample_messages(void)
 		CHECK_STR(m->from, "Alice Example <alice@example.org>");
 		CHECK_STR(m->subject, "Welcome to the mailroom");
 		CHECK_STR(m->message_id, "<20261123091200.1@example.org>");
-		CHECK(strstr(m->body, "\n.\n") != NULL && m->natt == 0);
+		CHECK(strstr(m->body, "\n.\n") != NULL && m->nparts == 1);
 		mime_free(m);
 	}
 	if ((m = parse_sample("msg2")) != NULL) {
@@ -402,11 +405,11 @@ static void sample_messages(void)
 	if ((m = parse_sample("msg3")) != NULL) {
 		CHECK(strncmp(m->body, "Hi Bob,\n", 8) == 0);
 		CHECK(strstr(m->body, "multi-part message") == NULL);
-		CHECK(m->natt == 1 && !m->truncated);
-		if (m->natt == 1) {
-			CHECK_STR(m->att[0].filename, "figures.csv");
-			CHECK_STR(m->att[0].type, "text/csv");
-			CHECK(m->att[0].size == 45);	/* "region,units\n...total,2191\n" */
+		CHECK(m->nparts == 2 && !m->truncated);
+		if (m->nparts == 2) {
+			CHECK_STR(m->parts[1].filename, "figures.csv");
+			CHECK_STR(m->parts[1].type, "text/csv");
+			CHECK(m->parts[1].size == 45);	/* "region,units\n...total,2191\n" */
 		}
 		mime_free(m);
 	}

@@ -76,10 +76,13 @@ void viewer_tmp_remove(struct viewer_tmp *t)
 
 /* ---- running ---- */
 
-/* In the child: stdin from in_path, stdout and stderr to out_fd when it is not -1; then the shell. */
+/*
+ * In the child: stdin from in_path (or /dev/null when the output is collected; else the
+ * terminal stays), stdout and stderr to out_fd when it is not -1; then the shell.
+ */
 static void child(const char *cmd, const char *in_path, int out_fd)
 {
-	int in = open(in_path != NULL ? in_path : "/dev/null", O_RDONLY);
+	int in = in_path != NULL || out_fd >= 0 ? open(in_path != NULL ? in_path : "/dev/null", O_RDONLY) : 0;
 
 	if (in < 0 || dup2(in, 0) < 0)
 		_exit(127);

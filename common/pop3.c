@@ -20,6 +20,7 @@ void pop3_encode_begin(struct pop3_enc *st)
 {
 	st->bol = 1;
 	st->cr = 0;
+	st->dots = 0;
 }
 
 /*
@@ -32,8 +33,10 @@ static size_t encode_runs(struct pop3_enc *st, const char *in, size_t n, char *o
 	const char *end = in + n;
 
 	while (in < end) {
-		if (st->bol && *in == '.')
+		if (st->bol && *in == '.') {
 			*o++ = '.';
+			st->dots++;
+		}
 		const char *lf = memchr(in, '\n', (size_t)(end - in));
 		size_t run = lf ? (size_t)(lf - in) : (size_t)(end - in);
 
@@ -74,8 +77,10 @@ size_t pop3_encode(struct pop3_enc *st, const char *in, size_t n, char *out)
 
 	while (end - in >= 16) {
 		if (bol) {
-			if (*in == '.')
+			if (*in == '.') {
 				*o++ = '.';
+				st->dots++;
+			}
 			bol = 0;
 		}
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)in);

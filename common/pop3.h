@@ -41,6 +41,7 @@ int pop3_status(const char *line);
 struct pop3_enc {
 	int bol;	/* at the beginning of a line */
 	int cr;		/* the last input byte was CR */
+	uint64_t dots;	/* dots added by stuffing: the output less these is the wire size */
 };
 
 void pop3_encode_begin(struct pop3_enc *st);

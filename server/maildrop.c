@@ -18,20 +18,18 @@ static size_t registry_count;
 
 /* ---- the registry and the public interface ---- */
 
-static struct maildrop *maildrop_new(const char *dir)
+static struct maildrop *maildrop_new(const char *dir, int fd, const struct stat *st)
 {
-	char sub[PATH_MAX];
-	struct stat st;
 	struct maildrop *md = calloc(1, sizeof(*md));
 
 	if (md == NULL || (md->path = strdup(dir)) == NULL) {
 		free(md);
 		return NULL;
 	}
-	snprintf(sub, sizeof(sub), "%s/cur", dir);
-	md->maildir = stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
-	snprintf(sub, sizeof(sub), "%s/new", dir);
-	md->maildir = md->maildir && stat(sub, &st) == 0 && S_ISDIR(st.st_mode);
+	md->fd = fd;
+	md->sub[0] = md->sub[1] = -1;	/* the first scan decides the layout */
+	md->dev = st->st_dev;
+	md->ino = st->st_ino;
 	pthread_mutex_init(&md->lock, NULL);
 	md->refs = 1;
 	return md;
@@ -43,14 +41,18 @@ static void maildrop_destroy(struct maildrop *md)
 		scan_msg_unref(md->msgs[i]);
 	free(md->msgs);
 	pthread_mutex_destroy(&md->lock);
+	for (int i = 0; i < 2; i++)
+		if (md->sub[i] >= 0)
+			close(md->sub[i]);
+	close(md->fd);
 	free(md->path);
 	free(md);
 }
 
-static struct maildrop *registry_find(const char *dir)
+static struct maildrop *registry_find(const struct stat *st)
 {
 	for (size_t i = 0; i < registry_count; i++)
-		if (strcmp(registry[i]->path, dir) == 0)
+		if (registry[i]->dev == st->st_dev && registry[i]->ino == st->st_ino)
 			return registry[i];
 	return NULL;
 }
@@ -66,28 +68,109 @@ static int registry_add(struct maildrop *md)
 	return 0;
 }
 
-struct maildrop *maildrop_open(const char *dir)
+/* The folder's descriptor; a symlink under MAILDROP_NOFOLLOW fails with ELOOP. */
+static int open_folder(const char *dir, int flags, struct stat *st)
+{
+	int nofollow = flags & MAILDROP_NOFOLLOW ? O_NOFOLLOW : 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC | nofollow);
+
+	if (fd < 0) {
+		/* Some kernels say ENOTDIR for O_DIRECTORY on a symlink: tell it apart. */
+		if (nofollow && errno == ENOTDIR && lstat(dir, st) == 0 && S_ISLNK(st->st_mode))
+			errno = ELOOP;
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Find the index of the folder fd is, or add one (taking fd); NULL with errno. */
+static struct maildrop *registry_get(const char *dir, int fd, const struct stat *st)
 {
 	pthread_mutex_lock(&registry_lock);
-	struct maildrop *md = registry_find(dir);
+	struct maildrop *md = registry_find(st);
 
 	if (md != NULL) {
 		md->refs++;
-		pthread_mutex_unlock(&registry_lock);
-		return md;
-	}
-	md = maildrop_new(dir);
-	if (md == NULL || scan_folder(md) < 0 || registry_add(md) < 0) {
-		int e = errno;
-
+		close(fd);
+	} else if ((md = maildrop_new(dir, fd, st)) == NULL || registry_add(md) < 0) {
 		if (md != NULL)
-			maildrop_destroy(md);
-		pthread_mutex_unlock(&registry_lock);
-		errno = e;
-		return NULL;
+			maildrop_destroy(md);	/* closes fd */
+		else
+			close(fd);
+		md = NULL;
+		errno = ENOMEM;
 	}
 	pthread_mutex_unlock(&registry_lock);
 	return md;
+}
+
+struct maildrop *maildrop_open(const char *dir, int flags)
+{
+	struct stat st;
+	int fd = open_folder(dir, flags, &st);
+
+	if (fd < 0)
+		return NULL;
+	struct maildrop *md = registry_get(dir, fd, &st);
+
+	if (md == NULL)
+		return NULL;
+	/* Sessions of this folder wait here for its first scan; those of others do not. */
+	pthread_mutex_lock(&md->lock);
+	int r = md->scanned ? 0 : scan_folder(md);
+	int e = errno;
+
+	pthread_mutex_unlock(&md->lock);
+	if (r < 0) {
+		maildrop_release(md);
+		errno = e;
+		return NULL;
+	}
+	return md;
+}
+
+static const char *const maildir_subs[3] = { "cur", "new", "tmp" };
+
+/* Remove the sub-folders made so far and the temporary folder; errno is kept. */
+static void create_undo(int tfd, const char *tmp, int made)
+{
+	int e = errno;
+
+	for (int i = 0; i < made; i++)
+		unlinkat(tfd, maildir_subs[i], AT_REMOVEDIR);
+	rmdir(tmp);
+	errno = e;
+}
+
+int maildrop_create(const char *dir)
+{
+	char tmp[PATH_MAX];
+	int made = 0, tfd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", dir) >= sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdtemp(tmp) == NULL)	/* mode 0700 */
+		return -1;
+	tfd = open(tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	while (tfd >= 0 && made < 3 && mkdirat(tfd, maildir_subs[made], 0700) == 0)
+		made++;
+	int r = made == 3 ? renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) : -1;
+
+	if (r < 0)
+		create_undo(tfd, tmp, made);
+	if (tfd >= 0)
+		close(tfd);
+	/* Another login that made it first is no failure. */
+	return r == 0 || (made == 3 && errno == EEXIST) ? 0 : -1;
 }
 
 void maildrop_release(struct maildrop *md)
@@ -141,63 +224,73 @@ void maildrop_snapshot_free(struct maildrop *md, struct snapshot *snap)
 	memset(snap, 0, sizeof(*snap));
 }
 
-/* The file's path now, or NULL when the message is gone.  Called with md->lock held. */
-static int msg_path(struct maildrop *md, struct msg *m, char *path, size_t size)
+/*
+ * Where the file of m is now: the descriptor of its directory and its name there.
+ * -1 when the message is gone.  Called with md->lock held.
+ */
+static int msg_at(const struct maildrop *md, const struct msg *m, int *dfd_r, const char **base_r)
 {
 	if (m->gone)
 		return -1;
-	snprintf(path, size, "%s/%s", md->path, m->name);
-	return 0;
+	*dfd_r = md->fd;
+	*base_r = m->name;
+	if (md->maildir && (strncmp(m->name, "new/", 4) == 0 || strncmp(m->name, "cur/", 4) == 0)) {
+		*dfd_r = md->sub[m->name[0] == 'c'];
+		*base_r = m->name + 4;
+	}
+	return *dfd_r >= 0 ? 0 : -1;
 }
 
-static int open_checked(const char *path, const struct msg *m, enum maildrop_err *why_r)
+/* m's file is still the one listed: a regular file with its inode, size and time. */
+static int same_file(const struct stat *st, const struct msg *m)
+{
+	return S_ISREG(st->st_mode) && st->st_ino == m->ino && st->st_size == m->size &&
+	       scan_same_time(&st->st_mtim, &m->mtime);
+}
+
+/*
+ * Open m's file without following a symlink or blocking on a FIFO, and only if it
+ * is still what the snapshot listed.  Called with md->lock held.
+ */
+static int open_checked(struct maildrop *md, struct msg *m, enum maildrop_err *why_r)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	const char *base;
+	int dfd, fd;
 
-	if (fd < 0) {
-		*why_r = errno == ENOENT ? MAILDROP_GONE : MAILDROP_IO;
+	if (msg_at(md, m, &dfd, &base) < 0) {
+		*why_r = MAILDROP_GONE;
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || st.st_ino != m->ino || st.st_size != m->size ||
-	    !scan_same_time(&st.st_mtim, &m->mtime)) {
+	fd = openat(dfd, base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		*why_r = errno == ENOENT ? MAILDROP_GONE : errno == ELOOP ? MAILDROP_CHANGED : MAILDROP_IO;
+	} else if (fstat(fd, &st) < 0 || !same_file(&st, m)) {
 		*why_r = MAILDROP_CHANGED;
 		close(fd);
-		return -1;
+		fd = -1;
+	}
+	if (fd < 0 && *why_r == MAILDROP_CHANGED) {
+		m->changed = 1;		/* the next scan indexes whatever is there now */
+		md->rescan = 1;
 	}
 	return fd;
 }
 
 int maildrop_open_msg(struct maildrop *md, struct msg *m, int *fd_r, enum maildrop_err *why_r)
 {
-	char path[PATH_MAX];
-
-	for (int attempt = 0; attempt < 2; attempt++) {
-		pthread_mutex_lock(&md->lock);
-		if (attempt > 0) {
-			/* A Maildir file may have been renamed (new flags): find it again. */
-			md->rescan = 1;
-			scan_folder(md);
-		}
-		int r = msg_path(md, m, path, sizeof(path));
-
-		pthread_mutex_unlock(&md->lock);
-		if (r < 0) {
-			*why_r = MAILDROP_GONE;
-			return -1;
-		}
-		*fd_r = open_checked(path, m, why_r);
-		if (*fd_r >= 0)
-			return 0;
-		if (*why_r != MAILDROP_GONE || !md->maildir)
-			break;
-	}
-	if (*why_r == MAILDROP_GONE) {
-		pthread_mutex_lock(&md->lock);
+	pthread_mutex_lock(&md->lock);
+	*fd_r = open_checked(md, m, why_r);
+	if (*fd_r < 0 && *why_r == MAILDROP_GONE && md->maildir) {
+		/* A Maildir file may have been renamed (new flags): find it again. */
 		md->rescan = 1;
-		pthread_mutex_unlock(&md->lock);
+		scan_folder(md);
+		*fd_r = open_checked(md, m, why_r);
 	}
-	return -1;
+	if (*fd_r < 0 && *why_r == MAILDROP_GONE)
+		md->rescan = 1;
+	pthread_mutex_unlock(&md->lock);
+	return *fd_r < 0 ? -1 : 0;
 }
 
 static void drop_gone(struct maildrop *md)
@@ -213,30 +306,53 @@ static void drop_gone(struct maildrop *md)
 	md->count = j;
 }
 
-/* Unlink one message: 1 removed, 0 already gone, -1 failed.  Called with md->lock held. */
+/*
+ * Unlink m's file if it is still the one listed (same inode and size, checked on
+ * the folder's descriptor): a newer file under the same name stays.  1 removed,
+ * 0 already gone or replaced, -1 failed.  Called with md->lock held.
+ */
+static int unlink_listed(struct maildrop *md, struct msg *m)
+{
+	struct stat st;
+	const char *base;
+	int dfd;
+
+	if (msg_at(md, m, &dfd, &base) < 0)
+		return 0;
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISREG(st.st_mode) || st.st_ino != m->ino || st.st_size != m->size) {
+		log_msg("%s/%s: not deleted: no longer the message that was listed", md->path, m->name);
+		m->changed = 1;
+		md->rescan = 1;
+		return 0;
+	}
+	if (unlinkat(dfd, base, 0) < 0)
+		return errno == ENOENT ? 0 : -1;
+	m->gone = 1;
+	return 1;
+}
+
+/* Unlink one message: 1 removed, 0 already gone or replaced, -1 failed.  Called with md->lock held. */
 static int unlink_msg(struct maildrop *md, struct msg *m)
 {
-	char path[PATH_MAX];
+	int r = 0;
 
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (msg_path(md, m, path, sizeof(path)) < 0)
-			return 0;
-		if (unlink(path) == 0) {
-			m->gone = 1;
-			return 1;
-		}
-		if (errno != ENOENT) {
-			log_msg("%s: cannot delete: %s", path, strerror(errno));
+		r = unlink_listed(md, m);
+		if (r < 0) {
+			log_msg("%s/%s: cannot delete: %s", md->path, m->name, strerror(errno));
 			return -1;
 		}
-		if (!md->maildir)
+		if (r > 0 || m->changed || m->gone || !md->maildir)
 			break;
 		/* A Maildir file may carry new flags under a new name: look again. */
 		md->rescan = 1;
 		scan_folder(md);
 	}
-	m->gone = 1;
-	return 0;
+	if (r == 0 && !m->changed)
+		m->gone = 1;
+	return r;
 }
 
 int maildrop_commit(struct maildrop *md, struct msg **del, size_t n, unsigned *deleted_r)

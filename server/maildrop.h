@@ -12,8 +12,11 @@
 
 /*
  * One message in the index.  Reference-counted: a session's snapshot keeps its
- * messages alive after another session has deleted them.  name and gone change
- * only under the maildrop's mutex; the other fields never change.
+ * messages alive after another session has deleted them.  name, gone, changed,
+ * seen and refs change only under the maildrop's mutex; the other fields are set
+ * when the scan makes the message and never change after.  The file is reached
+ * only relative to the folder's descriptor, and only while it is still a regular
+ * file with this ino and size.
  */
 struct msg {
 	char *name;		/* path under the folder: "msg1", "cur/1700000000.M1P2.host:2,S" */
@@ -25,11 +28,22 @@ struct msg {
 	uint32_t uid;
 	int refs;
 	int gone;		/* deleted, or no longer in the folder */
+	int changed;		/* found changed on disk: the next scan indexes the file anew */
 	int seen;		/* found by the scan in progress */
 };
 
+/*
+ * The index of one folder, found in the registry by the folder's identity (dev,
+ * ino), so two names for one folder share one index.  refs changes under the
+ * registry's lock; everything else under lock, which is held while the folder is
+ * scanned: a slow folder delays only its own sessions.
+ */
 struct maildrop {
-	char *path;
+	char *path;		/* the name it was first opened by, for logs and the UID list */
+	int fd;			/* the folder, opened once without following a symlink */
+	int sub[2];		/* a Maildir's new/ and cur/ (without following symlinks), or -1 */
+	dev_t dev;
+	ino_t ino;
 	int maildir;
 	int refs;
 	pthread_mutex_t lock;
@@ -39,7 +53,7 @@ struct maildrop {
 	uint32_t next_uid;
 	struct uidlist_stamp list;	/* the UID list as this process last read or wrote it */
 	int scanned, rescan, uids_dirty;
-	struct timespec dir_mtime[2];
+	struct timespec dir_mtime[3];	/* the folder, then a Maildir's new/ and cur/ */
 };
 
 /* A session's fixed view: message numbers and sizes never change during a session. */
@@ -56,8 +70,23 @@ enum maildrop_err {
 	MAILDROP_IO,		/* another failure; errno says which */
 };
 
-/* Open (or share) the index of a folder and scan it.  NULL with errno on failure. */
-struct maildrop *maildrop_open(const char *dir);
+/* How maildrop_open treats the folder's name. */
+enum maildrop_open_flags {
+	MAILDROP_NOFOLLOW = 1,	/* a user's folder: a symbolic link is refused (ELOOP) */
+};
+
+/*
+ * Open (or share) the index of a folder and scan it.  The registry's lock is held
+ * only to find or add the entry; the scan runs under the folder's own mutex.
+ * NULL with errno on failure (ELOOP: the name is a symbolic link, under MAILDROP_NOFOLLOW).
+ */
+struct maildrop *maildrop_open(const char *dir, int flags);
+/*
+ * Make the folder of a new account as a Maildir (cur, new, tmp; mode 0700): made
+ * under a temporary name and renamed into place, so no one sees half of it.  0 when
+ * made or when the folder already exists; -1 with errno.
+ */
+int maildrop_create(const char *dir);
 /* Drop a reference; the last one frees the index. */
 void maildrop_release(struct maildrop *md);
 /* Rescan what changed, then take a snapshot.  0, or -1 with errno. */

@@ -7,29 +7,43 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-int message_wire_size(const char *path, char *buf, size_t size, uint64_t *wire_r)
+/* Read up to want octets (fewer only at end of file or on error), retrying on EINTR. */
+static ssize_t read_some(int fd, char *buf, size_t want)
 {
-	struct pop3_wire w = { 0 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
-	if (fd < 0)
-		return -1;
-	while ((n = read(fd, buf, size)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			break;
-		pop3_wire_add(&w, buf, (size_t)n);
-	}
-	int e = errno;
+	while ((n = read(fd, buf, want)) < 0 && errno == EINTR)
+		;
+	return n;
+}
 
-	close(fd);
-	if (n < 0) {
-		errno = e;
-		return -1;
+/* At most the octets left of size, and at most a buffer's worth. */
+static size_t chunk(off_t size, off_t done, size_t bufsize)
+{
+	uint64_t left = (uint64_t)(size - done);
+
+	return left < bufsize ? (size_t)left : bufsize;
+}
+
+int message_wire_size(int fd, off_t size, char *buf, size_t bufsize, uint64_t *wire_r)
+{
+	struct pop3_wire w = { 0 };
+	off_t done = 0;
+
+	while (done < size) {
+		ssize_t n = read_some(fd, buf, chunk(size, done, bufsize));
+
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ENODATA;
+			return -1;
+		}
+		pop3_wire_add(&w, buf, (size_t)n);
+		done += n;
 	}
 	*wire_r = pop3_wire_end(&w);
 	return 0;
@@ -83,43 +97,77 @@ static size_t top_limit(struct top_cut *t, const char *in, size_t n)
 	return n;
 }
 
-int message_send(struct conn *c, int fd, long body_lines)
-{
+/* A streaming answer in progress: what has gone out, and where TOP stops. */
+struct sender {
+	struct conn *c;
 	struct pop3_enc enc;
-	struct top_cut cut = { .left = body_lines, .in_header = 1, .bol = 1 };
-	char *in = malloc(POP3_STREAM_BLOCK), *out = malloc(2 * POP3_STREAM_BLOCK + 8);
-	int ret = 0;
-	ssize_t n;
+	struct top_cut cut;
+	uint64_t out;		/* octets written, dot-stuffing included */
+	char *in, *buf;
+};
 
-	if (in == NULL || out == NULL) {
-		ret = -2;
+/* Encode and send one block; 1 when TOP has sent all it should, 0 to go on, -1 on failure. */
+static int send_block(struct sender *sn, size_t n)
+{
+	size_t take = top_limit(&sn->cut, sn->in, n);
+	size_t len = pop3_encode(&sn->enc, sn->in, take, sn->buf);
+
+	sn->out += len;
+	if (conn_write(sn->c, sn->buf, len) < 0)
+		return -1;
+	return take < n;
+}
+
+/* After a whole RETR: NULL when the file is still what was listed and sent, else why not. */
+static const char *retr_check(int fd, off_t size, const struct sender *sn, uint64_t wire, size_t end)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return "cannot check the file after sending it";
+	if (st.st_size != size)
+		return st.st_size > size ? "the file grew while it was sent"
+					 : "the file shrank while it was sent";
+	/* The octets sent less the stuffed dots and the terminator are the wire size. */
+	if (sn->out + end - 3 - sn->enc.dots != wire)
+		return "the file changed while it was sent (wire size differs from the listing)";
+	return NULL;
+}
+
+int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_lines,
+		 const char **why_r)
+{
+	struct sender sn = { .c = c, .cut = { .left = body_lines, .in_header = 1, .bol = 1 } };
+	off_t done = 0;
+	int ret = -2, r = 0;
+
+	*why_r = "out of memory";
+	sn.in = malloc(POP3_STREAM_BLOCK);
+	sn.buf = malloc(2 * POP3_STREAM_BLOCK + 8);
+	if (sn.in == NULL || sn.buf == NULL)
 		goto out;
-	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	pop3_encode_begin(&enc);
-	while ((n = read(fd, in, POP3_STREAM_BLOCK)) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -2;
-			goto out;
-		}
-		size_t take = top_limit(&cut, in, (size_t)n);
-		size_t len = pop3_encode(&enc, in, take, out);
+	pop3_encode_begin(&sn.enc);
+	while (r == 0 && done < size) {
+		ssize_t n = read_some(fd, sn.in, chunk(size, done, POP3_STREAM_BLOCK));
 
-		if (conn_write(c, out, len) < 0) {
-			ret = -1;
+		*why_r = n < 0 ? "read failed" : "the file shrank while it was sent";
+		if (n <= 0)
 			goto out;
-		}
-		if (take < (size_t)n)
-			break;
+		done += n;
+		r = send_block(&sn, (size_t)n);
 	}
-	size_t len = pop3_encode_end(&enc, out);
+	ret = -1;
+	if (r < 0)
+		goto out;
+	size_t len = pop3_encode_end(&sn.enc, sn.buf);
 
-	if (conn_write(c, out, len) < 0)
-		ret = -1;
+	ret = -2;
+	if (body_lines < 0 && (*why_r = retr_check(fd, size, &sn, wire, len)) != NULL)
+		goto out;
+	ret = conn_write(c, sn.buf, len) < 0 ? -1 : 0;
 out:
-	free(in);
-	free(out);
+	free(sn.in);
+	free(sn.buf);
 	return ret;
 }

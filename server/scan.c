@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,16 +76,6 @@ static const char *rec_key(const void *p)
 }
 
 /* ---- messages ---- */
-
-/* dir/name into buf; -1 with ENAMETOOLONG when it does not fit. */
-static int join_path(char *buf, size_t size, const char *dir, const char *name)
-{
-	if ((size_t)snprintf(buf, size, "%s/%s", dir, name) >= size) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return 0;
-}
 
 int maildrop_name_cmp(const char *a, const char *b)
 {
@@ -166,6 +157,7 @@ struct scan {
 	size_t kept;			/* messages of the index found again */
 	struct uid_plan ids;		/* the validity and ids the scan installs */
 	int implausible;		/* a record disagrees with its file: start anew */
+	int again;			/* a file was caught changing: scan again next time */
 };
 
 static int scan_push(struct scan *sc, struct msg *m)
@@ -209,17 +201,48 @@ static int scan_block(struct scan *sc)
 	return sc->block ? 0 : -1;
 }
 
-static struct msg *new_msg(struct scan *sc, const char *name, const char *file)
+/*
+ * The wire size read from the file itself: opened without following a symlink or
+ * blocking on a FIFO, and only when it is still the regular file the scan saw; its
+ * size, time and wire size then all come from this one descriptor.
+ */
+static int read_wire(struct scan *sc, int dfd, const char *file, struct msg *m)
+{
+	struct stat st;
+	int ret = -1, fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return errno == ELOOP ? (errno = ENOENT, -1) : -1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_ino != m->ino) {
+		errno = ENOENT;	/* replaced since it was listed: the next scan sees it */
+		sc->again = 1;
+		goto out;
+	}
+	m->size = st.st_size;
+	m->mtime = st.st_mtim;
+	if (scan_block(sc) < 0)
+		goto out;
+	ret = message_wire_size(fd, st.st_size, sc->block, POP3_STREAM_BLOCK, &m->wire);
+	if (ret < 0 && errno == ENODATA) {
+		errno = ENOENT;	/* shrank while it was read: being written, look again next time */
+		sc->again = 1;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
+/* A new file of the folder: only a regular file (not a symlink, FIFO or device) is mail. */
+static struct msg *new_msg(struct scan *sc, int dfd, const char *name, const char *file)
 {
 	struct maildrop *md = sc->md;
-	char path[PATH_MAX];
 	struct stat st;
 	struct msg *m = calloc(1, sizeof(*m));
 
-	if (m == NULL || join_path(path, sizeof(path), md->path, name) < 0 || stat(path, &st) < 0)
+	if (m == NULL || fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		goto fail;
 	if (!S_ISREG(st.st_mode)) {
-		errno = ENOENT;	/* sockets, fifos and folders are not messages: skip quietly */
+		errno = ENOENT;	/* symlinks, sockets, fifos and folders are not messages: skip quietly */
 		goto fail;
 	}
 	m->name = strdup(name);
@@ -233,7 +256,7 @@ static struct msg *new_msg(struct scan *sc, const char *name, const char *file)
 	m->wire = UINT64_MAX;
 	reuse_record(sc, m);	/* a new message gets its UID in mailbox order, in scan_install */
 	if (m->wire == UINT64_MAX && !(md->maildir && maildir_wire_hint(file, &m->wire)) &&
-	    (scan_block(sc) < 0 || message_wire_size(path, sc->block, POP3_STREAM_BLOCK, &m->wire) < 0))
+	    read_wire(sc, dfd, file, m) < 0)
 		goto fail;
 	return m;
 fail:
@@ -241,7 +264,7 @@ fail:
 		int e = errno;
 
 		if (errno != ENOENT && errno != ENOMEM)
-			log_msg("%s: skipped: %s", path, strerror(errno));
+			log_msg("%s/%s: skipped: %s", md->path, name, strerror(errno));
 		free(m->name);
 		if (m->key != m->name)
 			free(m->key);
@@ -252,7 +275,7 @@ fail:
 }
 
 /* One directory entry: keep the indexed message it still is, or index a new one. */
-static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
+static int scan_entry(struct scan *sc, int dfd, const char *sub, const struct dirent *de)
 {
 	char name[PATH_MAX];
 	char *key = sc->md->maildir ? maildir_key(de->d_name) : (char *)de->d_name;
@@ -261,7 +284,7 @@ static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
 	snprintf(name, sizeof(name), "%s%s%s", sub, *sub ? "/" : "", de->d_name);
 	if (key != de->d_name)
 		free(key);
-	if (m != NULL && !m->seen && (sc->md->maildir || m->ino == de->d_ino)) {
+	if (m != NULL && !m->seen && !m->changed && (sc->md->maildir || m->ino == de->d_ino)) {
 		/* A Maildir file moves from new/ to cur/ and gains flags: the same message. */
 		if (strcmp(m->name, name) != 0) {
 			char *nn = strdup(name);
@@ -279,7 +302,7 @@ static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
 		sc->kept++;
 		return scan_push(sc, m);
 	}
-	m = new_msg(sc, name, de->d_name);
+	m = new_msg(sc, dfd, name, de->d_name);
 	if (m == NULL)
 		return errno == ENOMEM ? -1 : 0;	/* vanished or not a file: skip */
 	m->seen = 1;
@@ -290,21 +313,22 @@ static int scan_entry(struct scan *sc, const char *sub, const struct dirent *de)
 	return 0;
 }
 
-static int scan_dir(struct scan *sc, const char *sub)
+/* Read one directory of the folder through its descriptor (a fresh one: its own offset). */
+static int scan_dir(struct scan *sc, int fd, const char *sub)
 {
-	char path[PATH_MAX];
 	struct dirent *de;
-	int ret = 0;
+	int ret = 0, dfd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
 
-	snprintf(path, sizeof(path), "%s%s%s", sc->md->path, *sub ? "/" : "", sub);
-	DIR *d = opendir(path);
-
-	if (d == NULL)
+	if (d == NULL) {
+		if (dfd >= 0)
+			close(dfd);
 		return -1;
+	}
 	while (ret == 0 && (errno = 0, de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.' || de->d_type == DT_DIR)
+		if (de->d_name[0] == '.' || de->d_type == DT_DIR || de->d_type == DT_LNK)
 			continue;
-		ret = scan_entry(sc, sub, de);
+		ret = scan_entry(sc, dfd, sub, de);
 	}
 	if (ret == 0 && errno != 0)
 		ret = -1;
@@ -312,18 +336,19 @@ static int scan_dir(struct scan *sc, const char *sub)
 	return ret;
 }
 
-static int dir_mtimes(struct maildrop *md, struct timespec t[2])
+/* The mtimes that tell whether mail came or went: the folder's, and a Maildir's new/ and cur/. */
+static int dir_mtimes(struct maildrop *md, struct timespec t[3])
 {
-	char path[PATH_MAX];
 	struct stat st;
 
-	memset(t, 0, 2 * sizeof(*t));
-	for (int i = 0; i < (md->maildir ? 2 : 1); i++) {
-		snprintf(path, sizeof(path), "%s%s", md->path,
-			 md->maildir ? (i ? "/cur" : "/new") : "");
-		if (stat(path, &st) < 0)
+	memset(t, 0, 3 * sizeof(*t));
+	if (fstat(md->fd, &st) < 0)
+		return -1;
+	t[0] = st.st_mtim;
+	for (int i = 0; md->maildir && i < 2; i++) {
+		if (fstat(md->sub[i], &st) < 0)
 			return -1;
-		t[i] = st.st_mtim;
+		t[i + 1] = st.st_mtim;
 	}
 	return 0;
 }
@@ -343,9 +368,10 @@ static int time_before(const struct timespec *a, const struct timespec *b)
  * older than the start of the scan may have changed again within that tick after
  * readdir saw it; such a folder is scanned again next time.
  */
-static int changed_since(const struct timespec t[2], const struct timespec *start)
+static int changed_since(const struct timespec t[3], const struct timespec *start)
 {
-	return !time_before(&t[0], start) || !time_before(&t[1], start);
+	return !time_before(&t[0], start) || !time_before(&t[1], start) ||
+	       !time_before(&t[2], start);
 }
 
 /* Swap the scan result in as the index; messages no longer found are gone. */
@@ -385,9 +411,11 @@ static void scan_abort(struct scan *sc)
 
 static int scan_dirs(struct scan *sc)
 {
-	if (!sc->md->maildir)
-		return scan_dir(sc, "");
-	return scan_dir(sc, "new") < 0 || scan_dir(sc, "cur") < 0 ? -1 : 0;
+	struct maildrop *md = sc->md;
+
+	if (!md->maildir)
+		return scan_dir(sc, md->fd, "");
+	return scan_dir(sc, md->sub[0], "new") < 0 || scan_dir(sc, md->sub[1], "cur") < 0 ? -1 : 0;
 }
 
 /* ---- the scan under the lock of the unique-id list ---- */
@@ -404,8 +432,55 @@ void scan_clear_error(void)
 	scan_failure = NULL;
 }
 
+/* The folder changed from files to a Maildir or back: every message it had is gone. */
+static void layout_reset(struct maildrop *md, int maildir)
+{
+	log_msg("%s: the folder is now %s", md->path, maildir ? "a Maildir" : "a folder of files");
+	for (size_t i = 0; i < md->count; i++) {
+		md->msgs[i]->gone = 1;
+		scan_msg_unref(md->msgs[i]);
+	}
+	md->count = 0;
+	md->uids_dirty = 1;
+}
+
+/*
+ * Decide again whether the folder is a Maildir (new/ and cur/ are folders, not
+ * symlinks) and open them afresh: called whenever the folder itself changed, as
+ * when a delivery agent makes them in a folder that had none.
+ */
+static void layout_check(struct maildrop *md)
+{
+	static const char *const names[2] = { "new", "cur" };
+	int sub[2];
+
+	for (int i = 0; i < 2; i++)
+		sub[i] = openat(md->fd, names[i],
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int maildir = sub[0] >= 0 && sub[1] >= 0;
+
+	for (int i = 0; i < 2; i++) {
+		if (!maildir && sub[i] >= 0)
+			close(sub[i]);
+		if (md->sub[i] >= 0)
+			close(md->sub[i]);
+		md->sub[i] = maildir ? sub[i] : -1;
+	}
+	if (md->scanned && maildir != md->maildir)
+		layout_reset(md, maildir);
+	md->maildir = maildir;
+}
+
+static int unchanged(const struct maildrop *md, const struct timespec t[3])
+{
+	for (int i = 0; i < 3; i++)
+		if (!scan_same_time(&t[i], &md->dir_mtime[i]))
+			return 0;
+	return 1;
+}
+
 /* One scan with the list locked; SCAN_RESET asks for another with a new validity above *floor. */
-static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floor)
+static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floor, int *again_r)
 {
 	struct uid_table table = { 0 };
 	struct strmap loaded = { 0 };
@@ -444,6 +519,7 @@ static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floo
 		goto out;
 	}
 	scan_install(&sc);
+	*again_r = sc.again;
 	ret = 0;
 out:
 	free(sc.block);
@@ -455,9 +531,10 @@ out:
 
 int scan_folder(struct maildrop *md)
 {
-	struct timespec t[2], start;
+	struct timespec t[3], start;
 	struct uidlist_lock lk;
 	uint32_t floor = 0;
+	int again = 0;
 
 	if (!md->scanned)
 		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
@@ -466,27 +543,31 @@ int scan_folder(struct maildrop *md)
 	if (dir_mtimes(md, t) < 0)
 		return -1;
 	/* Nothing moved: no lock, no list.  Ids change only when messages come or go. */
-	if (md->scanned && !md->rescan && scan_same_time(&t[0], &md->dir_mtime[0]) &&
-	    scan_same_time(&t[1], &md->dir_mtime[1]))
+	if (md->scanned && !md->rescan && unchanged(md, t))
 		return scan_failure = NULL, 0;
+	/* The folder itself changed: it may have become a Maildir, or new/ and cur/ other folders. */
+	if (!md->scanned || md->rescan || !scan_same_time(&t[0], &md->dir_mtime[0])) {
+		layout_check(md);
+		if (dir_mtimes(md, t) < 0)
+			return -1;
+	}
 	if (uidlist_lock(md->path, &lk) < 0) {
 		scan_failure = "cannot lock the unique-id list";
 		log_msg("%s/%s: cannot lock: %s", md->path, UIDLIST_DIR, strerror(errno));
 		return -1;
 	}
-	int r = scan_locked(md, lk.dirfd, 0, &floor);
+	int r = scan_locked(md, lk.dirfd, 0, &floor, &again);
 
 	if (r == SCAN_RESET)
-		r = scan_locked(md, lk.dirfd, 1, &floor);
+		r = scan_locked(md, lk.dirfd, 1, &floor, &again);
 	int e = errno;
 
 	uidlist_unlock(&lk);
 	errno = e;
 	if (r != 0)
 		return -1;
-	md->dir_mtime[0] = t[0];
-	md->dir_mtime[1] = t[1];
-	md->rescan = changed_since(t, &start);
+	memcpy(md->dir_mtime, t, sizeof(md->dir_mtime));
+	md->rescan = again || changed_since(t, &start);
 	md->scanned = 1;
 	scan_failure = NULL;
 	return 0;

@@ -228,7 +228,7 @@ void startup_check_mailbox(const char *dir)
 	uint64_t octets;
 
 	startup_check_folder(dir);
-	struct maildrop *md = maildrop_open(dir);
+	struct maildrop *md = maildrop_open(dir, 0);
 
 	if (md == NULL) {
 		fprintf(stderr, "server: mailbox %s: %s\n", dir, strerror(errno));

@@ -149,10 +149,14 @@ static enum cmd_result send_msg(struct session *s, size_t idx, long lines)
 				      : session_ok(s, "top of message follows");
 
 	if (r == CMD_OK) {
-		int sent = message_send(s->conn, fd, lines);
+		const struct msg *m = s->snap.msgs[idx];
+		const char *why;
+		int sent = message_send(s->conn, fd, m->size, m->wire, lines, &why);
 
+		/* No terminator after a short or long copy: no client may take it as the message. */
 		if (sent == -2)
-			log_conn(s->id, s->peer, "message %zu: read failed, connection closed", idx + 1);
+			log_conn(s->id, s->peer, "message %zu: %s; connection closed before the end",
+				 idx + 1, why);
 		if (sent < 0)
 			r = CMD_FAIL;
 	}
@@ -247,16 +251,31 @@ static enum cmd_result maildrop_failed(struct session *s)
 	return session_err(s, "[SYS/TEMP] %s (%s); try again later", why, strerror(errno));
 }
 
+/* Open the user's folder; replies and returns -1 when it cannot be served. */
+static int open_folder(struct session *s, const char *folder)
+{
+	/* A user's folder in the mailroot is theirs to change: a symlink there is refused. */
+	int flags = s->cfg->mailroot != NULL ? MAILDROP_NOFOLLOW : 0;
+
+	s->md = maildrop_open(folder, flags);
+	if (s->md == NULL && errno == ENOENT && flags && maildrop_create(folder) == 0)
+		s->md = maildrop_open(folder, flags);	/* an account without mail yet: a new Maildir */
+	if (s->md != NULL)
+		return 0;
+	if (errno == ELOOP) {
+		log_conn(s->id, s->peer, "%s: a symbolic link, refused: folders are served by their own name only",
+			 folder);
+		return session_err(s, "[SYS/PERM] this maildrop cannot be served"), -1;
+	}
+	log_conn(s->id, s->peer, "%s: cannot open maildrop: %s", folder, strerror(errno));
+	return maildrop_failed(s), -1;
+}
+
 enum cmd_result trans_begin(struct session *s, const char *folder)
 {
 	scan_clear_error();
-	s->md = maildrop_open(folder);
-	if (s->md == NULL && errno == ENOENT && s->cfg->mailroot != NULL && mkdir(folder, 0700) == 0)
-		s->md = maildrop_open(folder);	/* an account without mail yet: an empty folder */
-	if (s->md == NULL) {
-		log_conn(s->id, s->peer, "%s: cannot open maildrop: %s", folder, strerror(errno));
-		return maildrop_failed(s);
-	}
+	if (open_folder(s, folder) < 0)
+		return CMD_ERR;
 	if (maildrop_snapshot(s->md, &s->snap) < 0 ||
 	    (s->deleted = calloc(s->snap.count ? s->snap.count : 1, 1)) == NULL) {
 		enum cmd_result r = maildrop_failed(s);

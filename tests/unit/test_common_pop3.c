@@ -46,7 +46,7 @@ static size_t reference(const char *in, size_t n, char *out, uint64_t *wire_r)
 /* Encode in, cut into blocks at the given cut points (sorted, < n). */
 static size_t encode_cut(const char *in, size_t n, const size_t *cuts, size_t ncuts, char *out)
 {
-	struct pop3_enc st = { 0, 0 };
+	struct pop3_enc st = { 0 };
 	size_t o = 0, from = 0;
 
 	pop3_encode_begin(&st);
@@ -141,7 +141,7 @@ static void test_encode_one_byte_blocks(void)
 /* A CR that ends one block and the LF that starts the next are one line end, not two. */
 static void test_encode_cr_at_block_end(void)
 {
-	struct pop3_enc st = { 0, 0 };
+	struct pop3_enc st = { 0 };
 	char out[64];
 	size_t o = 0;
 
@@ -156,7 +156,7 @@ static void test_encode_cr_at_block_end(void)
 /* A CR at a block end that is not followed by LF stays a plain byte of the line. */
 static void test_encode_lone_cr_at_block_end(void)
 {
-	struct pop3_enc st = { 0, 0 };
+	struct pop3_enc st = { 0 };
 	char out[64];
 	size_t o = 0;
 
@@ -169,7 +169,7 @@ static void test_encode_lone_cr_at_block_end(void)
 
 static void test_encode_end_closes_open_line(void)
 {
-	struct pop3_enc st = { 0, 0 };
+	struct pop3_enc st = { 0 };
 	char out[32];
 	size_t o;
 
@@ -200,7 +200,7 @@ static void test_encode_worst_case_fits(void)
 			for (size_t r = 0; r < reps && n + len <= sizeof(in); r++, n += len)
 				memcpy(in + n, *s, len);
 			char *out = malloc(2 * n + 1);
-			struct pop3_enc st = { 0, 0 };
+			struct pop3_enc st = { 0 };
 
 			pop3_encode_begin(&st);
 			CHECK(out != NULL && pop3_encode(&st, in, n, out) <= 2 * n + 1);
@@ -319,7 +319,7 @@ static void test_encode_long_lines_random(void)
 		}
 		uint64_t wire;
 		size_t rn = reference(in, n, ref, &wire), o = 0, from = 0;
-		struct pop3_enc st = { 0, 0 };
+		struct pop3_enc st = { 0 };
 
 		pop3_encode_begin(&st);
 		while (from < n) {

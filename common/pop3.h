@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define POP3_VERSION "1.0.0"
+#include "version.h"
+
+#define POP3_VERSION MAILROOM_VERSION
 #define POP3_IMPLEMENTATION "mailroom-pop3d " POP3_VERSION
 
 /*

@@ -1,9 +1,11 @@
-/* Logging to stderr: each line formatted, escaped, then sent with one write(2). */
+/* Logging to stderr (each line formatted, escaped, then sent with one write(2)) or to syslog. */
 #include "log.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 /* A formatted line is cut here; escaped, it may grow to four times as long. */
@@ -61,14 +63,33 @@ size_t log_escape(const char *in, size_t n, char *out, size_t size)
 	return o;
 }
 
+static int to_syslog;
+
+void log_use_syslog(void)
+{
+	/* The ident is the name we were started as: mailroom-pop3d installed, pop3d in the tree. */
+	openlog(program_invocation_short_name, LOG_PID | LOG_NDELAY, LOG_MAIL);
+	to_syslog = 1;
+}
+
 static void log_line(const char *prefix, const char *fmt, va_list ap)
 {
 	char raw[LOG_LINE_MAX], line[4 * LOG_LINE_MAX + 16];
 	int r = vsnprintf(raw, sizeof(raw), fmt, ap);
-	size_t n = (size_t)snprintf(line, sizeof(line), "server: %s", prefix);
+	/* The name the program was started as: pop3d in the tree, mailroom-pop3d installed. */
+	size_t n = (size_t)snprintf(line, sizeof(line), "%.64s: %s", program_invocation_short_name,
+				    prefix);
+	size_t body = n - strlen(prefix);	/* where the line starts without the name */
 
 	/* Names, commands and file names come from peers: nothing of them may end the line. */
 	n += log_escape(raw, r < 0 ? 0 : strlen(raw), line + n, sizeof(line) - n - 1);
+	if (to_syslog) {
+		/* syslog adds the name and the pid itself. */
+		int warning = strstr(line + body, "warning: ") != NULL;
+
+		syslog(warning ? LOG_WARNING : LOG_INFO, "%s", line + body);
+		return;
+	}
 	line[n++] = '\n';
 	/* A failed log write has nowhere to be reported; the session goes on. */
 	if (write(STDERR_FILENO, line, n) < 0)

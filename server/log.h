@@ -1,15 +1,18 @@
-/* One line per event on stderr, written whole so that threads never interleave. */
+/* One line per event on stderr or syslog, written whole so that threads never interleave. */
 #ifndef LOG_H
 #define LOG_H
 
 #include <stddef.h>
 
+/* From now on, log to syslog (facility mail, with the pid) instead of stderr. */
+void log_use_syslog(void);
 /*
- * Log "server: ..." as one write.  The formatted text is escaped with log_escape(),
- * so a user name, a command or a file name from a peer can never forge a line.
+ * Log "NAME: ..." as one write, NAME being the name the program was started as.
+ * The formatted text is escaped with log_escape(), so a user name, a command or a
+ * file name from a peer can never forge a line.
  */
 void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Log "server: [id] peer ..." for a connection, escaped the same way (peer too). */
+/* Log "NAME: [id] peer ..." for a connection, escaped the same way (peer too). */
 void log_conn(unsigned long id, const char *peer, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -255,7 +255,7 @@ static void setup_signals(void)
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0) {
-		perror("server: pipe");
+		perror("pipe");
 		exit(1);
 	}
 	sigemptyset(&sa.sa_mask);

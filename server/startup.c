@@ -11,6 +11,7 @@
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: server [options] [PORT]\n"
+		"usage: %s [options] [PORT]\n"
 		"  -p, --port PORT          port to listen on (default %d; 0 picks a free one)\n"
 		"  -m, --mailbox DIR        mail folder: one file a message, or a Maildir (default ./mailbox)\n"
 		"  -b, --bind ADDR          address to listen on, repeatable (default 127.0.0.1 and ::1)\n"
@@ -39,12 +40,27 @@ static void usage(FILE *f)
 		"                           start with a PROXY header (v1 or v2) naming the client\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n",
-		POP3_DEFAULT_PORT, POP3_MAX_CONNECTIONS, POP3_IDLE_TIMEOUT);
+		program_invocation_short_name, POP3_DEFAULT_PORT, POP3_MAX_CONNECTIONS,
+		POP3_IDLE_TIMEOUT);
+}
+
+/* A start-up error: one line on stderr, exit 2, before anything listens. */
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", program_invocation_short_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
 }
 
 static int die_usage(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "server: ");
+	fprintf(stderr, "%s: ", program_invocation_short_name);
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, " (try --help)\n");
 	exit(2);
@@ -120,7 +136,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		case 'D': o->cfg.login_delay_ms = (unsigned)parse_int(optarg, 0, 60000, "bad --login-delay: %s"); break;
 		case 'X': add_proxy_from(o, optarg); break;
 		case 'h': usage(stdout); exit(0);
-		case 'V': printf("server (%s)\n", POP3_IMPLEMENTATION); exit(0);
+		case 'V': printf("%s (mailroom) %s\n", program_invocation_short_name, MAILROOM_VERSION); exit(0);
 		default:
 			die_usage("unknown option or missing argument: %s", argv[optind - 1]);
 		}
@@ -176,8 +192,7 @@ static void listen_all(const struct options *o, const char *const *addrs, int na
 				log_msg("no IPv6: %s", err);
 				continue;
 			}
-			fprintf(stderr, "server: %s\n", err);
-			exit(2);
+			die("%s", err);
 		}
 		for (int k = before; k < l->n; k++)
 			l->tls[k] = tls;
@@ -213,12 +228,10 @@ void startup_check_folder(const char *dir)
 	struct stat st;
 
 	if (stat(dir, &st) < 0) {
-		fprintf(stderr, "server: %s: %s\n", dir, strerror(errno));
-		exit(2);
+		die("%s: %s", dir, strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "server: %s: not a folder\n", dir);
-		exit(2);
+		die("%s: not a folder", dir);
 	}
 }
 
@@ -231,8 +244,7 @@ void startup_check_mailbox(const char *dir)
 	struct maildrop *md = maildrop_open(dir, 0);
 
 	if (md == NULL) {
-		fprintf(stderr, "server: mailbox %s: %s\n", dir, strerror(errno));
-		exit(2);
+		die("mailbox %s: %s", dir, strerror(errno));
 	}
 	maildrop_totals(md, &count, &octets);
 	log_msg("mailbox %s: %zu messages, %llu octets", dir, count, (unsigned long long)octets);
@@ -263,16 +275,13 @@ void startup_drop_privileges(const char *user)
 		return;
 	}
 	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
-		fprintf(stderr, "server: --run-as %s: no such user\n", user);
-		exit(2);
+		die("--run-as %s: no such user", user);
 	}
 	if (setgroups(1, &pw.pw_gid) < 0 || setgid(pw.pw_gid) < 0 || setuid(pw.pw_uid) < 0) {
-		fprintf(stderr, "server: --run-as %s: %s\n", user, strerror(errno));
-		exit(2);
+		die("--run-as %s: %s", user, strerror(errno));
 	}
 	if (pw.pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
-		fprintf(stderr, "server: --run-as %s: root privileges could be regained\n", user);
-		exit(2);
+		die("--run-as %s: root privileges could be regained", user);
 	}
 	log_msg("running as %s (uid %ld, gid %ld)", user, (long)pw.pw_uid, (long)pw.pw_gid);
 }
@@ -284,16 +293,14 @@ void startup_load_secrets(struct options *o)
 	if (o->users != NULL) {
 		o->cfg.users = auth_load(o->users, err, sizeof(err));
 		if (o->cfg.users == NULL) {
-			fprintf(stderr, "server: %s\n", err);
-			exit(2);
+			die("%s", err);
 		}
 		log_msg("%zu accounts from %s", auth_count(o->cfg.users), o->users);
 	}
 	if (o->cert != NULL) {
 		o->cfg.tls = tls_server_ctx(o->cert, o->key, err, sizeof(err));
 		if (o->cfg.tls == NULL) {
-			fprintf(stderr, "server: %s\n", err);
-			exit(2);
+			die("%s", err);
 		}
 	}
 }

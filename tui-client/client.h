@@ -2,7 +2,9 @@
 #ifndef CLIENT_H
 #define CLIENT_H
 
-#define CLIENT_VERSION "1.0.0"
+#include "version.h"
+
+#define CLIENT_VERSION MAILROOM_VERSION
 /* Seconds the server may stay silent before it is called not answering (--timeout). */
 #define CLIENT_TIMEOUT 30
 /* Password attempts before giving up; the server ends a session after three (RFC 1939 s. 8). */

@@ -4,6 +4,7 @@
 #include "mime.h"
 #include "save.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -53,7 +54,7 @@ static void save_payload(const struct client_opts *o, const char *uid, unsigned 
 	save_name(uid, num, name, sizeof(name));
 	if (save_message(o->save_dir, name, b->data ? b->data : "", b->len, &existed, err,
 			 sizeof(err)) < 0) {
-		fprintf(stderr, "client: save failed: %s\n", err);
+		fprintf(stderr, "%s: save failed: %s\n", program_invocation_short_name, err);
 		return;
 	}
 	fprintf(out, "%s %s/%s (%zu octets)\n", existed ? "already saved as" : "saved", o->save_dir,
@@ -154,7 +155,7 @@ int linemode_run(const struct client_opts *o, struct pop3c *pc, FILE *in, FILE *
 		if (*line == '\0')
 			continue;
 		if (strlen(line) > POP3_CMD_MAX - 2) {
-			fprintf(stderr, "client: command too long\n");
+			fprintf(stderr, "%s: command too long\n", program_invocation_short_name);
 			continue;
 		}
 		int r = run_line(o, pc, line, out);
@@ -166,7 +167,7 @@ int linemode_run(const struct client_opts *o, struct pop3c *pc, FILE *in, FILE *
 	if (!pop3c_dead(pc) && pop3c_quit(pc) != POP3C_FAIL)
 		put_reply(out, pop3c_reply(pc));
 	if (pop3c_dead(pc) && !pop3c_ended(pc)) {
-		fprintf(stderr, "client: %s\n", pop3c_error(pc));
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, pop3c_error(pc));
 		status = 1;
 	}
 	fflush(out);

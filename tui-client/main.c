@@ -20,7 +20,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: client [options] HOST [PORT]\n"
+		"usage: %s [options] HOST [PORT]\n"
 		"Read a POP3 mailbox: full screen on a terminal, a pop3> prompt otherwise.\n"
 		"  -u, --user NAME           log in as NAME (default: your login name)\n"
 		"      --password-file FILE  read the password from the first line of FILE\n"
@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
 		"PORT defaults to %d.\n",
-		CLIENT_TIMEOUT, POP3_DEFAULT_PORT);
+		program_invocation_short_name, CLIENT_TIMEOUT, POP3_DEFAULT_PORT);
 }
 
 /* The login name of the user running us. */
@@ -108,7 +108,8 @@ static int parse_timeout(const char *s)
 	long v = strtol(s, &end, 10);
 
 	if (end == s || *end != '\0' || v < 1 || v > 86400) {
-		fprintf(stderr, "client: --timeout wants whole seconds from 1 to 86400, not \"%s\"\n", s);
+		fprintf(stderr, "%s: --timeout wants whole seconds from 1 to 86400, not \"%s\"\n",
+			program_invocation_short_name, s);
 		exit(1);
 	}
 	return (int)v;
@@ -145,7 +146,9 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case OPT_INSECURE: o->insecure = 1; break;
 		case OPT_TIMEOUT: o->timeout = parse_timeout(optarg); break;
 		case 'h': usage(stdout); exit(0);
-		case 'V': printf("client %s\n", CLIENT_VERSION); exit(0);
+		case 'V':
+			printf("%s (mailroom) %s\n", program_invocation_short_name, CLIENT_VERSION);
+			exit(0);
 		default: usage(stderr); exit(1);
 		}
 	}
@@ -157,7 +160,8 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 	if (optind + 1 < argc)
 		o->port = argv[optind + 1];
 	if (o->tls && o->starttls) {
-		fprintf(stderr, "client: --tls and --starttls exclude each other\n");
+		fprintf(stderr, "%s: --tls and --starttls exclude each other\n",
+			program_invocation_short_name);
 		exit(1);
 	}
 }
@@ -172,7 +176,8 @@ static int find_password(struct client_opts *o, const char *pwfile, char *pw, si
 
 	if (pwfile != NULL) {
 		if (read_password_file(pwfile, pw, size) < 0) {
-			fprintf(stderr, "client: %s: %s\n", pwfile, strerror(errno));
+			fprintf(stderr, "%s: %s: %s\n",
+				program_invocation_short_name, pwfile, strerror(errno));
 			return -1;
 		}
 		o->password = pw;
@@ -182,7 +187,8 @@ static int find_password(struct client_opts *o, const char *pwfile, char *pw, si
 		if (ask_password(o->user, o->host, pw, size) < 0) {
 			if (o->line)
 				return 0;
-			fprintf(stderr, "client: no password: set POP3_PASSWORD or use --password-file\n");
+			fprintf(stderr, "%s: no password: set POP3_PASSWORD or use --password-file\n",
+				program_invocation_short_name);
 			return -1;
 		}
 		o->password = pw;
@@ -200,7 +206,7 @@ static int start_line_session(struct client_opts *o, const char *pwfile, char *p
 	char err[512];
 
 	if (connect_session(o, NULL, pc_r, err, sizeof(err)) < 0) {
-		fprintf(stderr, "client: %s\n", err);
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
 		return -1;
 	}
 	if (find_password(o, pwfile, pw, size) < 0)
@@ -210,7 +216,8 @@ static int start_line_session(struct client_opts *o, const char *pwfile, char *p
 
 		if (r == POP3C_OK)
 			return 0;
-		fprintf(stderr, "client: %s: login failed: %s\n", o->host, pop3c_error(*pc_r));
+		fprintf(stderr, "%s: %s: login failed: %s\n",
+			program_invocation_short_name, o->host, pop3c_error(*pc_r));
 		if (r == POP3C_FAIL || tries >= CLIENT_LOGIN_TRIES || !isatty(STDIN_FILENO) ||
 		    ask_password(o->user, o->host, pw, size) < 0)
 			return -1;

@@ -1,6 +1,7 @@
 /* The screen: terminal set-up and restore, layout, the key table, the event loop and prompts. */
 #include "ui.h"
 
+#include <errno.h>
 #include <curses.h>
 #include <poll.h>
 #include <signal.h>
@@ -138,7 +139,8 @@ void ui_connection_lost(struct ui *ui)
 	ui->quit = 1;
 	ui->exit_status = 1;
 	snprintf(ui->exit_msg, sizeof(ui->exit_msg),
-		 "client: connection to %s lost: %s; nothing was deleted on the server", ui->o->host,
+		 "%s: connection to %s lost: %s; nothing was deleted on the server",
+		 program_invocation_short_name, ui->o->host,
 		 pop3c_error(ui->pc));
 }
 
@@ -259,7 +261,8 @@ static void idle(struct ui *ui, time_t *last_active)
 		ui->quit = 1;
 		ui->exit_status = 1;
 		snprintf(ui->exit_msg, sizeof(ui->exit_msg),
-			 "client: %s: closed without QUIT, nothing was deleted on the server",
+			 "%s: %s: closed without QUIT, nothing was deleted on the server",
+			 program_invocation_short_name,
 			 got_signal == SIGINT ? "interrupted" : got_signal == SIGHUP ? "terminal closed" : "terminated");
 		return;
 	}
@@ -416,7 +419,8 @@ int ui_run(const struct client_opts *o)
 	ui.wait.fn = ui_wait;
 	ui.wait.arg = &ui;
 	if (ui_begin() < 0) {
-		fprintf(stderr, "client: cannot open the terminal (TERM=%s)\n", getenv("TERM") ? getenv("TERM") : "");
+		fprintf(stderr, "%s: cannot open the terminal (TERM=%s)\n",
+			program_invocation_short_name, getenv("TERM") ? getenv("TERM") : "");
 		return 1;
 	}
 	ui_relayout(&ui);

@@ -3,6 +3,7 @@
 
 #include "connect.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,11 @@ static int give_up(struct ui *ui, const char *fmt, const char *what)
 	if (!ui->quit) {
 		ui->quit = 1;
 		ui->exit_status = 1;
-		snprintf(ui->exit_msg, sizeof(ui->exit_msg), fmt, ui->o->host, what);
+		/* The name the client was started as: client in the tree, mailroom installed. */
+		int n = snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s: ",
+				 program_invocation_short_name);
+
+		snprintf(ui->exit_msg + n, sizeof(ui->exit_msg) - (size_t)n, fmt, ui->o->host, what);
 	}
 	return -1;
 }
@@ -29,7 +34,7 @@ static int open_connection(struct ui *ui)
 	ui_busy(ui, "connecting to %s:%s…  Esc cancels", ui->o->host, ui->o->port);
 	ui_redraw(ui);
 	if (connect_session(ui->o, &ui->wait, &ui->pc, err, sizeof(err)) < 0)
-		return give_up(ui, "client: %s: %s", err);
+		return give_up(ui, "%s: %s", err);
 	return 0;
 }
 
@@ -65,7 +70,7 @@ static int login(struct ui *ui)
 		long waited;
 
 		if (pw[0] == '\0' && ask(ui, pw, sizeof(pw)) < 0) {
-			give_up(ui, "client: %s: %s", "no password given; nothing was done");
+			give_up(ui, "%s: %s", "no password given; nothing was done");
 			break;
 		}
 		int r = try_login(ui, pw, &waited);
@@ -76,7 +81,7 @@ static int login(struct ui *ui)
 			break;
 		}
 		if (r == POP3C_FAIL || tries >= CLIENT_LOGIN_TRIES) {
-			give_up(ui, "client: %s: login failed: %s", pop3c_error(ui->pc));
+			give_up(ui, "%s: login failed: %s", pop3c_error(ui->pc));
 			break;
 		}
 		ui_status(ui, 1, "%s%s; try again (%d of %d)", pop3c_error(ui->pc),
@@ -95,7 +100,7 @@ static int load_list(struct ui *ui)
 {
 	ui_busy(ui, "loading the message list…");
 	if (ui_mbox_load(ui) < 0)
-		return give_up(ui, "client: %s: cannot list the maildrop: %s", pop3c_error(ui->pc));
+		return give_up(ui, "%s: cannot list the maildrop: %s", pop3c_error(ui->pc));
 	ui->listed = 1;
 	return 0;
 }
@@ -123,7 +128,7 @@ static int relogin(struct ui *ui, long *waited_r)
 {
 	if (try_login(ui, ui->password, waited_r) == POP3C_OK)
 		return 0;
-	return give_up(ui, "client: %s: logging in again failed: %s", pop3c_error(ui->pc));
+	return give_up(ui, "%s: logging in again failed: %s", pop3c_error(ui->pc));
 }
 
 int ui_session_reconnect(struct ui *ui)

@@ -28,7 +28,7 @@ SERVER = os.environ.get("SERVER") or os.path.join(ROOT, "pop3d")
 MAILBOXES = os.path.join(ROOT, "tests", "protocol", "mailboxes")
 SANITIZER_MARKS = ("WARNING: ThreadSanitizer", "ERROR: AddressSanitizer", "runtime error:",
                    "ERROR: LeakSanitizer")
-PORT_RE = re.compile(r"server: listening on 127\.0\.0\.1 port (\d+)")
+PORT_RE = re.compile(r"pop3d: listening on 127\.0\.0\.1 port (\d+)")
 
 
 class TestError(Exception):

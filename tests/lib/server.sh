@@ -32,7 +32,7 @@ server_poll() {
 }
 
 _server_port_line() {
-	SERVER_PORT=$(sed -n 's/^server: listening on 127\.0\.0\.1 port \([0-9][0-9]*\)$/\1/p' \
+	SERVER_PORT=$(sed -n 's/^pop3d: listening on 127\.0\.0\.1 port \([0-9][0-9]*\)$/\1/p' \
 		"$SERVER_LOG" 2>/dev/null | head -n 1)
 	[ -n "$SERVER_PORT" ] && return 0
 	if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -29,8 +29,8 @@ from pop3test import (Client, Results, Server, SkipTest, TestError, check,  # no
                       copy_fixture, file_wire_form, fixture_path, natural_key, wait_until,
                       wire_form, SERVER, ROOT)
 
-TLS_PORT_RE = re.compile(r"server: listening on 127\.0\.0\.1 port (\d+) \(TLS\)")
-PLAIN_PORT_RE = re.compile(r"server: listening on (\S+) port (\d+)$", re.M)
+TLS_PORT_RE = re.compile(r"pop3d: listening on 127\.0\.0\.1 port (\d+) \(TLS\)")
+PLAIN_PORT_RE = re.compile(r"pop3d: listening on (\S+) port (\d+)$", re.M)
 TOOL_TIMEOUT = 30
 
 
@@ -179,8 +179,8 @@ class AccountServer(Server):
     def listening(self, text):
         """The plain port's line, and the TLS port's when TLS is on, both for self.host."""
         host = re.escape(self.host)
-        m = re.search(r"server: listening on %s port (\d+)$" % host, text, re.M)
-        t = re.search(r"server: listening on %s port (\d+) \(TLS\)$" % host, text, re.M)
+        m = re.search(r"pop3d: listening on %s port (\d+)$" % host, text, re.M)
+        t = re.search(r"pop3d: listening on %s port (\d+) \(TLS\)$" % host, text, re.M)
         return (m, t) if m and (t or not self.want_tls) else None
 
     def listened(self, found):

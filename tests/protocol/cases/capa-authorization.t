@@ -11,7 +11,7 @@ S: UIDL
 S: RESP-CODES
 S: AUTH-RESP-CODE
 S: PIPELINING
-S: IMPLEMENTATION mailroom-pop3d 1.0.0
+S~ IMPLEMENTATION mailroom-pop3d [0-9]+\.[0-9]+\.[0-9]+
 S: .
 C: QUIT
 S: +OK bye

@@ -40,7 +40,7 @@ UNITDIR    ?= $(PREFIX)/lib/systemd/system
 INSTALL    ?= install
 SERVER_NAME := mailroom-pop3d
 CLIENT_NAME := mailroom
-UNITS      := $(SERVER_NAME).service $(SERVER_NAME).socket
+UNITS      := $(SERVER_NAME).service $(SERVER_NAME).socket $(SERVER_NAME)-tls.socket
 
 B := build
 

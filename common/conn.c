@@ -485,9 +485,18 @@ static int handshake(struct conn *c, int (*step)(SSL *), char *err, size_t errsi
 	return -1;
 }
 
-int conn_tls_accept(struct conn *c, SSL_CTX *ctx, char *err, size_t errsize)
+int conn_tls_accept(struct conn *c, struct tls_server *ts, char *err, size_t errsize)
 {
-	if (c->ssl != NULL || (c->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+	SSL_CTX *ctx;
+
+	if (c->ssl != NULL)
+		goto unavailable;
+	/* The connection keeps the context it starts with, whatever a reload does later. */
+	ctx = tls_server_get(ts);
+	c->ssl = SSL_new(ctx);
+	tls_ctx_free(ctx);
+	if (c->ssl == NULL || SSL_set_fd(c->ssl, c->fd) != 1) {
+unavailable:
 		snprintf(err, errsize, "TLS is not available");
 		return -1;
 	}

@@ -71,7 +71,9 @@ int conn_flush(struct conn *c);
  * one-line reason in err; on failure the connection is unusable.
  */
 struct ssl_ctx_st;
-int conn_tls_accept(struct conn *c, struct ssl_ctx_st *ctx, char *err, size_t errsize);
+struct tls_server;
+/* As a server: the handshake uses the server's current context (see tls_server_reload). */
+int conn_tls_accept(struct conn *c, struct tls_server *ts, char *err, size_t errsize);
 /* As a client: verifies that the certificate names host (a name or an address) when ctx verifies. */
 int conn_tls_connect(struct conn *c, struct ssl_ctx_st *ctx, const char *host, char *err,
 		     size_t errsize);

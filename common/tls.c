@@ -3,8 +3,21 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/*
+ * The server's context, replaced whole on reload.  A handshake takes its own reference
+ * (SSL_new holds one for the connection's life), so the old context lives on for the
+ * sessions that use it and goes when the last of them ends.
+ */
+struct tls_server {
+	pthread_mutex_t lock;
+	SSL_CTX *ctx;
+	char *cert, *key;
+};
 
 void tls_error_string(char *buf, size_t size)
 {
@@ -84,4 +97,55 @@ SSL_CTX *tls_client_ctx(const char *cafile, int insecure, char *err, size_t errs
 void tls_ctx_free(SSL_CTX *ctx)
 {
 	SSL_CTX_free(ctx);
+}
+
+struct tls_server *tls_server_new(const char *cert, const char *key, char *err, size_t errsize)
+{
+	struct tls_server *t = calloc(1, sizeof(*t));
+
+	if (t == NULL || (t->cert = strdup(cert)) == NULL || (t->key = strdup(key)) == NULL) {
+		snprintf(err, errsize, "out of memory");
+		goto fail;
+	}
+	if ((t->ctx = tls_server_ctx(cert, key, err, errsize)) == NULL)
+		goto fail;
+	pthread_mutex_init(&t->lock, NULL);
+	return t;
+fail:
+	if (t != NULL) {
+		free(t->cert);
+		free(t->key);
+	}
+	free(t);
+	return NULL;
+}
+
+int tls_server_reload(struct tls_server *t, char *err, size_t errsize)
+{
+	SSL_CTX *fresh = tls_server_ctx(t->cert, t->key, err, errsize), *old;
+
+	if (fresh == NULL)
+		return -1;
+	pthread_mutex_lock(&t->lock);
+	old = t->ctx;
+	t->ctx = fresh;
+	pthread_mutex_unlock(&t->lock);
+	SSL_CTX_free(old);	/* sessions in a handshake or in TLS hold their own reference */
+	return 0;
+}
+
+SSL_CTX *tls_server_get(struct tls_server *t)
+{
+	SSL_CTX *ctx;
+
+	pthread_mutex_lock(&t->lock);
+	ctx = t->ctx;
+	SSL_CTX_up_ref(ctx);
+	pthread_mutex_unlock(&t->lock);
+	return ctx;
+}
+
+const char *tls_server_cert_path(const struct tls_server *t)
+{
+	return t->cert;
 }

@@ -14,6 +14,22 @@ struct ssl_ctx_st *tls_server_ctx(const char *cert, const char *key, char *err, 
  */
 struct ssl_ctx_st *tls_client_ctx(const char *cafile, int insecure, char *err, size_t errsize);
 void tls_ctx_free(struct ssl_ctx_st *ctx);
+
+/* The server's context and the files it came from, which a reload reads again. */
+struct tls_server;
+
+/* Load cert and key; NULL with a one-line reason in err. */
+struct tls_server *tls_server_new(const char *cert, const char *key, char *err, size_t errsize);
+/*
+ * Read the files again and use them for every handshake from now on; connections
+ * already in TLS keep the context they started with.  -1 with a reason in err when
+ * the files do not load: the old context stays in force.
+ */
+int tls_server_reload(struct tls_server *t, char *err, size_t errsize);
+/* The current context, with a reference of the caller's own (drop it with tls_ctx_free). */
+struct ssl_ctx_st *tls_server_get(struct tls_server *t);
+/* The certificate file's name, for the log. */
+const char *tls_server_cert_path(const struct tls_server *t);
 /* The last OpenSSL error of this thread as text (and clears the queue). */
 void tls_error_string(char *buf, size_t size);
 

@@ -1,5 +1,6 @@
 /* AUTHORIZATION state: CAPA, USER, PASS, AUTH PLAIN (RFC 5034), STLS (RFC 2595) and QUIT. */
 #include "auth.h"
+#include "auth_store.h"
 #include "log.h"
 #include "login.h"
 #include "trans.h"
@@ -79,7 +80,7 @@ static enum cmd_result login(struct session *s, const char *user, const char *pa
 	if (!auth_valid_name(user))
 		return login_failed(s, "(invalid name)", waited);
 	if (s->cfg->users != NULL) {
-		int r = auth_check(s->cfg->users, user, pass);
+		int r = auth_store_check(s->cfg->users, user, pass);
 
 		if (r < 0)
 			return session_err(s, "[SYS/TEMP] cannot check passwords now; try again later");

@@ -3,6 +3,7 @@
 #include "net.h"
 #include "session.h"
 #include "startup.h"
+#include "sysd.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -37,7 +38,7 @@ static void on_signal(int sig)
 	char c = (char)sig;
 
 	if (write(signal_pipe[1], &c, 1) < 0)
-		(void)0;	/* the pipe is full: a stop is already on its way */
+		(void)0;	/* the pipe is full: the accept loop has plenty to read already */
 	errno = saved;
 }
 
@@ -202,6 +203,28 @@ static void accept_one(int lfd, int tls, const struct server_config *cfg, pthrea
 	start_session(fd, tls, cfg, attr);
 }
 
+/* Read what the signal handler wrote: 1 when it is time to stop; a SIGHUP reloads here. */
+static int handle_signals(const struct server_config *cfg)
+{
+	char sig[16];
+	ssize_t n;
+	int stop = 0, reload = 0;
+
+	while ((n = read(signal_pipe[0], sig, sizeof(sig))) > 0)
+		for (ssize_t i = 0; i < n; i++) {
+			if (sig[i] == SIGHUP)
+				reload = 1;
+			else
+				stop = 1;
+		}
+	if (reload && !stop) {
+		sysd_notify("RELOADING=1");
+		startup_reload(cfg);
+		sysd_notify("READY=1");
+	}
+	return stop;
+}
+
 static void serve(const struct listeners *ls, const struct server_config *cfg)
 {
 	struct pollfd p[MAX_LISTEN + 1];
@@ -215,13 +238,14 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
 	for (int i = 0; i < ls->n; i++)
 		p[i] = (struct pollfd){ .fd = ls->fd[i], .events = POLLIN };
 	p[ls->n] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
 	while (!atomic_load(&stopping)) {
 		if (poll(p, (nfds_t)ls->n + 1, -1) < 0)
 			continue;
-		if (p[ls->n].revents & POLLIN)
+		if ((p[ls->n].revents & POLLIN) && handle_signals(cfg))
 			break;
 		pthread_sigmask(SIG_BLOCK, &block, &old);
 		for (int i = 0; i < ls->n; i++)
@@ -261,6 +285,7 @@ static void setup_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
 
@@ -291,7 +316,9 @@ int main(int argc, char **argv)
 	/* With --run-as the folder is read as the user that will serve it. */
 	if (o.cfg.mailroot == NULL && o.run_as != NULL)
 		startup_check_mailbox(o.cfg.mailbox);
+	sysd_notify("READY=1");
 	serve(&ls, &o.cfg);
+	sysd_notify("STOPPING=1");
 	shutdown_sessions(&ls);
 	log_msg("stopped");
 	return 0;

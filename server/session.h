@@ -11,16 +11,19 @@
 #include "params.h"
 #include "pop3.h"
 
-struct auth_users;
+struct auth_store;
 struct proxy_net;
-struct ssl_ctx_st;
+struct tls_server;
 
-/* What the whole server was started with; read-only once sessions run. */
+/*
+ * What the whole server was started with; read-only once sessions run (a reload
+ * swaps what users and tls hold, each under its own lock).
+ */
 struct server_config {
 	const char *mailbox;	/* the folder a login opens when there are no accounts */
 	const char *mailroot;	/* with accounts: user NAME reads MAILROOT/NAME */
-	struct auth_users *users; /* NULL: any name and password is accepted */
-	struct ssl_ctx_st *tls;	/* NULL: no STLS, no implicit TLS */
+	struct auth_store *users; /* NULL: any name and password is accepted */
+	struct tls_server *tls;	/* NULL: no STLS, no implicit TLS */
 	unsigned login_delay_ms; /* the answer to a failed login waits this long, and more */
 	int idle_timeout;	/* seconds */
 	int max_connections;

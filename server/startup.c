@@ -1,10 +1,12 @@
 /* Start-up: options, listening sockets, the folder check, secrets, dropping root. */
 #include "auth.h"
+#include "auth_store.h"
 #include "log.h"
 #include "maildrop.h"
 #include "net.h"
 #include "pop3.h"
 #include "startup.h"
+#include "sysd.h"
 #include "tls.h"
 
 #include <errno.h>
@@ -38,6 +40,7 @@ static void usage(FILE *f)
 		"      --login-delay MS     delay of the first failed login's answer (default 2000)\n"
 		"      --proxy-from CIDR    a load balancer's network, repeatable: its connections\n"
 		"                           start with a PROXY header (v1 or v2) naming the client\n"
+		"      --syslog             log to syslog (facility mail) instead of stderr\n"
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n",
 		program_invocation_short_name, POP3_DEFAULT_PORT, POP3_MAX_CONNECTIONS,
@@ -108,6 +111,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		{ "run-as", required_argument, NULL, 'u' },
 		{ "login-delay", required_argument, NULL, 'D' },
 		{ "proxy-from", required_argument, NULL, 'X' },
+		{ "syslog", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -135,6 +139,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		case 'u': o->run_as = optarg; break;
 		case 'D': o->cfg.login_delay_ms = (unsigned)parse_int(optarg, 0, 60000, "bad --login-delay: %s"); break;
 		case 'X': add_proxy_from(o, optarg); break;
+		case 'S': o->syslog = 1; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V': printf("%s (mailroom) %s\n", program_invocation_short_name, MAILROOM_VERSION); exit(0);
 		default:
@@ -154,6 +159,8 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		parse_int(o->tls_port, 0, 65535, "bad --tls-port: %s");
 	if (o->cfg.mailroot != NULL && o->users == NULL)
 		die_usage("%s", "--mailroot needs --users");
+	if (o->syslog)
+		log_use_syslog();
 }
 
 static int is_loopback(const char *addr)
@@ -204,7 +211,30 @@ static void listen_all(const struct options *o, const char *const *addrs, int na
 	}
 }
 
-/* Loopback only without accounts; every interface with them; or what --bind says. */
+/* The sockets systemd passed, if it did: 1 when there were some, else 0; exit 2 on error. */
+static int inherit_listeners(const struct options *o, struct listeners *l)
+{
+	char err[256];
+	int n = sysd_listen_fds(l->fd, l->tls, MAX_LISTEN, err, sizeof(err));
+
+	if (n < 0)
+		die("%s", err);
+	l->n = n;
+	for (int i = 0; i < n; i++) {
+		if (l->tls[i] && o->cert == NULL)
+			die("socket activation: the socket named pop3s needs --tls-cert and --tls-key");
+		log_listener(l->fd[i], l->tls[i]);
+	}
+	if (n > 0 && o->users == NULL)
+		log_msg("warning: serving sockets passed by systemd, and any user name and password "
+			"is accepted");
+	return n > 0;
+}
+
+/*
+ * The sockets systemd passed, or: loopback only without accounts; every interface
+ * with them; or what --bind says.
+ */
 void startup_open_listeners(const struct options *o, struct listeners *l)
 {
 	static const char *const loopback[] = { "127.0.0.1", "::1" };
@@ -213,6 +243,8 @@ void startup_open_listeners(const struct options *o, struct listeners *l)
 	int naddrs = o->nbind ? o->nbind : 2;
 	char port[16];
 
+	if (inherit_listeners(o, l))
+		return;
 	snprintf(port, sizeof(port), "%s", o->port);
 	listen_all(o, addrs, naddrs, port, sizeof(port), 0, l);
 	if (o->cert != NULL) {
@@ -227,12 +259,10 @@ void startup_check_folder(const char *dir)
 {
 	struct stat st;
 
-	if (stat(dir, &st) < 0) {
+	if (stat(dir, &st) < 0)
 		die("%s: %s", dir, strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode)) {
+	if (!S_ISDIR(st.st_mode))
 		die("%s: not a folder", dir);
-	}
 }
 
 void startup_check_mailbox(const char *dir)
@@ -243,9 +273,8 @@ void startup_check_mailbox(const char *dir)
 	startup_check_folder(dir);
 	struct maildrop *md = maildrop_open(dir, 0);
 
-	if (md == NULL) {
+	if (md == NULL)
 		die("mailbox %s: %s", dir, strerror(errno));
-	}
 	maildrop_totals(md, &count, &octets);
 	log_msg("mailbox %s: %zu messages, %llu octets", dir, count, (unsigned long long)octets);
 	/* The index stays open (this reference is never dropped), so logins find it warm. */
@@ -274,15 +303,12 @@ void startup_drop_privileges(const char *user)
 				"once the ports are open");
 		return;
 	}
-	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL) {
+	if (getpwnam_r(user, &pw, buf, sizeof(buf), &res) != 0 || res == NULL)
 		die("--run-as %s: no such user", user);
-	}
-	if (setgroups(1, &pw.pw_gid) < 0 || setgid(pw.pw_gid) < 0 || setuid(pw.pw_uid) < 0) {
+	if (setgroups(1, &pw.pw_gid) < 0 || setgid(pw.pw_gid) < 0 || setuid(pw.pw_uid) < 0)
 		die("--run-as %s: %s", user, strerror(errno));
-	}
-	if (pw.pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0)) {
+	if (pw.pw_uid != 0 && (setuid(0) == 0 || geteuid() == 0))
 		die("--run-as %s: root privileges could be regained", user);
-	}
 	log_msg("running as %s (uid %ld, gid %ld)", user, (long)pw.pw_uid, (long)pw.pw_gid);
 }
 
@@ -291,17 +317,47 @@ void startup_load_secrets(struct options *o)
 	char err[512];
 
 	if (o->users != NULL) {
-		o->cfg.users = auth_load(o->users, err, sizeof(err));
-		if (o->cfg.users == NULL) {
+		o->cfg.users = auth_store_open(o->users, err, sizeof(err));
+		if (o->cfg.users == NULL)
 			die("%s", err);
-		}
-		log_msg("%zu accounts from %s", auth_count(o->cfg.users), o->users);
+		log_msg("%zu accounts from %s", auth_store_count(o->cfg.users), o->users);
 	}
 	if (o->cert != NULL) {
-		o->cfg.tls = tls_server_ctx(o->cert, o->key, err, sizeof(err));
-		if (o->cfg.tls == NULL) {
+		o->cfg.tls = tls_server_new(o->cert, o->key, err, sizeof(err));
+		if (o->cfg.tls == NULL)
 			die("%s", err);
-		}
 	}
 }
 
+
+/* What reloading one of the two gave, for the log line: "..." or "kept the old ...: why". */
+static void reload_part(int failed, const char *done, const char *what, const char *why,
+			char *buf, size_t size)
+{
+	if (failed)
+		snprintf(buf, size, "kept the old %s: %s", what, why);
+	else
+		snprintf(buf, size, "%s", done);
+}
+
+void startup_reload(const struct server_config *cfg)
+{
+	char err[512], users[700] = "", tls[700] = "", done[300];
+
+	if (cfg->users != NULL) {
+		int r = auth_store_reload(cfg->users, err, sizeof(err));
+
+		snprintf(done, sizeof(done), "%zu accounts from %s", auth_store_count(cfg->users),
+			 auth_store_path(cfg->users));
+		reload_part(r < 0, done, "accounts", err, users, sizeof(users));
+	}
+	if (cfg->tls != NULL) {
+		int r = tls_server_reload(cfg->tls, err, sizeof(err));
+
+		snprintf(done, sizeof(done), "certificate and key from %s",
+			 tls_server_cert_path(cfg->tls));
+		reload_part(r < 0, done, "certificate", err, tls, sizeof(tls));
+	}
+	log_msg("reload: %s%s%s", users[0] || tls[0] ? users : "nothing to read again",
+		users[0] && tls[0] ? "; " : "", tls);
+}

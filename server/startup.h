@@ -17,6 +17,7 @@ struct options {
 	int nbind;
 	const char *users, *cert, *key, *run_as;
 	struct proxy_net proxy_from[MAX_PROXY_FROM];
+	int syslog;		/* --syslog: the log goes to syslog */
 };
 
 /* The listening sockets, and which of them speak TLS from the first octet. */
@@ -34,7 +35,16 @@ void startup_check_folder(const char *dir);
 void startup_check_mailbox(const char *dir);
 /* Read the users file and the TLS key and certificate; exit 2 on failure. */
 void startup_load_secrets(struct options *o);
-/* Listen on every address the options name (or the defaults); exit 2 on failure. */
+/*
+ * SIGHUP: read the users file, the certificate and the key again.  Each that loads
+ * replaces the old for new logins and handshakes; each that does not leaves the old
+ * in force.  Logs one line saying which.
+ */
+void startup_reload(const struct server_config *cfg);
+/*
+ * Take the sockets systemd passed (socket activation), or listen on every address
+ * the options name (or the defaults); exit 2 on failure.
+ */
 void startup_open_listeners(const struct options *o, struct listeners *l);
 /* Drop root for user (NULL: warn when serving as root); exit 2 on failure. */
 void startup_drop_privileges(const char *user);

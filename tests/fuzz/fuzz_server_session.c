@@ -4,6 +4,7 @@
  * fuzz_server_accounts reads a users file and MAILROOT/<user>, as --users and --mailroot do.
  */
 #include "auth.h"
+#include "auth_store.h"
 #include "session.h"
 
 #include <errno.h>
@@ -284,7 +285,7 @@ static void setup_accounts(void)
 	snprintf(users + n, sizeof(users) - (size_t)n, "\nbob:%s\n", b ? b : "*");
 	snprintf(path, sizeof(path), "%s/users", root);
 	write_file(path, users, strlen(users));
-	cfg.users = auth_load(path, err, sizeof(err));
+	cfg.users = auth_store_open(path, err, sizeof(err));
 	CHECK(cfg.users != NULL, "%s", err);
 	cfg.mailroot = root;
 	snprintf(maildir, sizeof(maildir), "%s/alice", root);

@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "log.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -86,11 +87,14 @@ static void test_truncation_keeps_items_whole(void)
 /* Run fn with stderr sent to a file; returns what it wrote (static buffer). */
 static const char *captured(void (*fn)(void))
 {
+	/* Lines start with the name the program was started as: this binary is the server. */
+	static char name[] = "pop3d";
 	static char buf[8192];
 	char path[] = "/tmp/test_server_log.XXXXXX";
 	int fd = mkstemp(path), saved = dup(2);
 	ssize_t n;
 
+	program_invocation_short_name = name;
 	if (fd < 0 || saved < 0)
 		return "";
 	unlink(path);
@@ -106,7 +110,7 @@ static const char *captured(void (*fn)(void))
 
 static void log_forgery(void)
 {
-	log_conn(7, "127.0.0.1:4000", "login failed for %s", "x\nserver: [8] 10.0.0.1:1 login as root");
+	log_conn(7, "127.0.0.1:4000", "login failed for %s", "x\npop3d: [8] 10.0.0.1:1 login as root");
 	log_msg("user %s", "bob\r\n\xff");
 	log_conn(9, "10.0.0.9:5\n", "connect");
 }
@@ -114,9 +118,9 @@ static void log_forgery(void)
 static void test_lines_cannot_be_forged(void)
 {
 	CHECK_STR(captured(log_forgery),
-		  "server: [7] 127.0.0.1:4000 login failed for x\\x0aserver: [8] 10.0.0.1:1 login as root\n"
-		  "server: user bob\\x0d\\x0a\\xff\n"
-		  "server: [9] 10.0.0.9:5\\x0a connect\n");
+		  "pop3d: [7] 127.0.0.1:4000 login failed for x\\x0apop3d: [8] 10.0.0.1:1 login as root\n"
+		  "pop3d: user bob\\x0d\\x0a\\xff\n"
+		  "pop3d: [9] 10.0.0.9:5\\x0a connect\n");
 }
 
 static void log_long(void)
@@ -135,7 +139,7 @@ static void test_long_line_is_one_line(void)
 
 	CHECK(n > 1000);
 	CHECK(strchr(out, '\n') == out + n - 1);
-	CHECK(strncmp(out, "server: \\x0a\\x0a", 16) == 0);
+	CHECK(strncmp(out, "pop3d: \\x0a\\x0a", 15) == 0);
 }
 
 TEST_MAIN("server_log",

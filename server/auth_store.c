@@ -111,3 +111,13 @@ const char *auth_store_path(const struct auth_store *st)
 {
 	return st->path;
 }
+
+void auth_store_free(struct auth_store *st)
+{
+	if (st == NULL)
+		return;
+	release(st->cur);
+	pthread_mutex_destroy(&st->lock);
+	free(st->path);
+	free(st);
+}

@@ -8,6 +8,8 @@ struct auth_store;
 
 /* Read the users file (see auth_load); NULL with "FILE:LINE: reason" in err. */
 struct auth_store *auth_store_open(const char *path, char *err, size_t errsize);
+/* Let go of the store (checks still running keep their table until they end). */
+void auth_store_free(struct auth_store *st);
 /*
  * Read the file again and check every later login against it; a check already
  * running finishes against the table it started with.  On -1 (reason in err) the

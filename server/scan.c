@@ -1,4 +1,5 @@
 /* Scanning a mailbox folder into its index: new files, renamed Maildir files, vanished ones, UIDs. */
+#include "folder.h"
 #include "log.h"
 #include "maildrop.h"
 #include "message.h"
@@ -336,23 +337,6 @@ static int scan_dir(struct scan *sc, int fd, const char *sub)
 	return ret;
 }
 
-/* The mtimes that tell whether mail came or went: the folder's, and a Maildir's new/ and cur/. */
-static int dir_mtimes(struct maildrop *md, struct timespec t[3])
-{
-	struct stat st;
-
-	memset(t, 0, 3 * sizeof(*t));
-	if (fstat(md->fd, &st) < 0)
-		return -1;
-	t[0] = st.st_mtim;
-	for (int i = 0; md->maildir && i < 2; i++) {
-		if (fstat(md->sub[i], &st) < 0)
-			return -1;
-		t[i + 1] = st.st_mtim;
-	}
-	return 0;
-}
-
 int scan_same_time(const struct timespec *a, const struct timespec *b)
 {
 	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
@@ -432,53 +416,6 @@ void scan_clear_error(void)
 	scan_failure = NULL;
 }
 
-/* The folder changed from files to a Maildir or back: every message it had is gone. */
-static void layout_reset(struct maildrop *md, int maildir)
-{
-	log_msg("%s: the folder is now %s", md->path, maildir ? "a Maildir" : "a folder of files");
-	for (size_t i = 0; i < md->count; i++) {
-		md->msgs[i]->gone = 1;
-		scan_msg_unref(md->msgs[i]);
-	}
-	md->count = 0;
-	md->uids_dirty = 1;
-}
-
-/*
- * Decide again whether the folder is a Maildir (new/ and cur/ are folders, not
- * symlinks) and open them afresh: called whenever the folder itself changed, as
- * when a delivery agent makes them in a folder that had none.
- */
-static void layout_check(struct maildrop *md)
-{
-	static const char *const names[2] = { "new", "cur" };
-	int sub[2];
-
-	for (int i = 0; i < 2; i++)
-		sub[i] = openat(md->fd, names[i],
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	int maildir = sub[0] >= 0 && sub[1] >= 0;
-
-	for (int i = 0; i < 2; i++) {
-		if (!maildir && sub[i] >= 0)
-			close(sub[i]);
-		if (md->sub[i] >= 0)
-			close(md->sub[i]);
-		md->sub[i] = maildir ? sub[i] : -1;
-	}
-	if (md->scanned && maildir != md->maildir)
-		layout_reset(md, maildir);
-	md->maildir = maildir;
-}
-
-static int unchanged(const struct maildrop *md, const struct timespec t[3])
-{
-	for (int i = 0; i < 3; i++)
-		if (!scan_same_time(&t[i], &md->dir_mtime[i]))
-			return 0;
-	return 1;
-}
-
 /* One scan with the list locked; SCAN_RESET asks for another with a new validity above *floor. */
 static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floor, int *again_r)
 {
@@ -540,15 +477,15 @@ int scan_folder(struct maildrop *md)
 		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
 	clock_gettime(CLOCK_REALTIME_COARSE, &start);
 	scan_failure = NULL;
-	if (dir_mtimes(md, t) < 0)
+	if (folder_mtimes(md, t) < 0)
 		return -1;
 	/* Nothing moved: no lock, no list.  Ids change only when messages come or go. */
-	if (md->scanned && !md->rescan && unchanged(md, t))
+	if (md->scanned && !md->rescan && folder_unchanged(md, t))
 		return scan_failure = NULL, 0;
 	/* The folder itself changed: it may have become a Maildir, or new/ and cur/ other folders. */
 	if (!md->scanned || md->rescan || !scan_same_time(&t[0], &md->dir_mtime[0])) {
-		layout_check(md);
-		if (dir_mtimes(md, t) < 0)
+		folder_layout(md);
+		if (folder_mtimes(md, t) < 0)
 			return -1;
 	}
 	if (uidlist_lock(md->path, &lk) < 0) {

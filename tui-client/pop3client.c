@@ -317,6 +317,17 @@ int pop3c_stls(struct pop3c *c, struct ssl_ctx_st *ctx, const char *host)
 	return POP3C_OK;
 }
 
+void pop3c_set_wait(struct pop3c *c, const struct pop3c_wait *w)
+{
+	if (w != NULL && w->fn != NULL)
+		conn_set_wait(c->conn, w->fn, w->arg);
+}
+
+unsigned long long pop3c_bytes_in(const struct pop3c *c)
+{
+	return conn_bytes_in(c->conn);
+}
+
 void pop3c_tls_describe(const struct pop3c *c, char *buf, size_t size)
 {
 	conn_tls_describe(c->conn, buf, size);

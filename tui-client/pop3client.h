@@ -62,6 +62,10 @@ int pop3c_connect_tls(const char *host, const char *port, int timeout_s, const s
 int pop3c_stls(struct pop3c *c, struct ssl_ctx_st *ctx, const char *host);
 /* "TLSv1.3 TLS_AES_256_GCM_SHA384", or "" on a plain connection. */
 void pop3c_tls_describe(const struct pop3c *c, char *buf, size_t size);
+/* Let w do every later wait of the session (a socketpair's, in tests); w is copied. */
+void pop3c_set_wait(struct pop3c *c, const struct pop3c_wait *w);
+/* Octets received from the server so far (for progress). */
+unsigned long long pop3c_bytes_in(const struct pop3c *c);
 /* Take over a connected socket (tests use a socketpair) and read the greeting. */
 int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t errsize);
 /* Close the socket without QUIT and free everything. */

@@ -31,7 +31,7 @@ struct binding {
 
 static const struct binding bindings[] = {
 	{ UI_LIST, { 'q' }, "q", "quit: QUIT, so that deletions take effect (asks first)", act_quit, "Quit" },
-	{ UI_LIST, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first)", act_abort, "Abort" },
+	{ UI_LIST | UI_PAGER, { 'Q' }, "Q", "abort: close without QUIT, nothing is deleted (asks first; at once while waiting)", act_abort, "Abort" },
 	{ UI_LIST | UI_PAGER, { '?', UI_FK(KEY_F(1)) }, "? F1", "this help", act_help, "Help" },
 	{ UI_LIST, { 'j', UI_FK(KEY_DOWN) }, "j Down", "next message", ui_act_down, NULL },
 	{ UI_LIST, { 'k', UI_FK(KEY_UP) }, "k Up", "previous message", ui_act_up, NULL },

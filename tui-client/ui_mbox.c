@@ -232,11 +232,11 @@ void ui_act_retrieve(struct ui *ui)
 void ui_act_retrieve_all(struct ui *ui)
 {
 	size_t done = 0;
-	unsigned long long bytes = 0;
+	unsigned long long in0 = pop3c_bytes_in(ui->pc);
 
 	for (size_t i = 0; i < ui->n && !ui->quit && !ui->reconnect; i++) {
 		/* Between two messages the session is in step: a key stops here cleanly. */
-		if (ui_progress_count(ui, "saving", i, ui->n, bytes)) {
+		if (ui_progress_count(ui, "saving", i, ui->n, pop3c_bytes_in(ui->pc) - in0)) {
 			if (!ui->quit)
 				ui_status(ui, 0, "stopped: %zu messages saved in %s", done, ui->o->save_dir);
 			return;
@@ -245,7 +245,6 @@ void ui_act_retrieve_all(struct ui *ui)
 			continue;
 		if (retrieve_one(ui, i) < 0)
 			return;
-		bytes += ui->msgs[i].e.size;
 		done++;
 	}
 	if (!ui->quit && !ui->reconnect)
@@ -328,10 +327,13 @@ void ui_act_search_next(struct ui *ui)
 		ui_status(ui, 0, "no search yet: press /");
 		return;
 	}
+	unsigned long long in0 = pop3c_bytes_in(ui->pc);
+
 	for (size_t k = 1; k <= ui->n && !ui->quit && !ui->reconnect; k++) {
 		size_t i = (ui->sel + k) % ui->n;
 
-		if (ui->msgs[i].loaded == 0 && ui_progress_count(ui, "searching: headers", k, ui->n, 0)) {
+		if (ui->msgs[i].loaded == 0 &&
+		    ui_progress_count(ui, "searching: headers", k, ui->n, pop3c_bytes_in(ui->pc) - in0)) {
 			if (!ui->quit)
 				ui_status(ui, 0, "search stopped");
 			return;

@@ -3,6 +3,8 @@
 #include "pop3client.h"
 #include "pop3parse.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -172,6 +174,76 @@ static void test_dropped_mid_retr(void)
 	pop3c_buf_free(&b);
 }
 
+/* A wait that counts its calls and answers as told: 1 ready, 0 timed out, -1 cancelled. */
+struct scripted_wait {
+	int calls, answer;
+	short events;
+};
+
+static int scripted(void *arg, int fd, short events, int timeout_ms)
+{
+	struct scripted_wait *w = arg;
+
+	(void)fd;
+	(void)timeout_ms;
+	w->calls++;
+	w->events = events;
+	if (w->answer < 0)
+		errno = ECANCELED;
+	return w->answer;
+}
+
+static void test_wait_cancels_retr(void)
+{
+	struct fake f;
+	struct pop3c_buf b = { 0 };
+	struct scripted_wait sw = { 0, -1, 0 };
+	struct pop3c_wait w = { scripted, &sw };
+
+	/* The payload stops half-way and the server stays: the wait is asked, and cancels. */
+	CHECK(fake_start(&f, "+OK ready\r\n+OK 500 octets\r\nFrom: a\r\n\r\nhalf a bo", 0) == 0);
+	pop3c_set_wait(f.c, &w);
+	CHECK(pop3c_retr(f.c, 1, &b, NULL, NULL) == POP3C_FAIL);
+	CHECK(sw.calls == 1 && sw.events == POLLIN);
+	CHECK(pop3c_cancelled(f.c));
+	CHECK(pop3c_dead(f.c) && !pop3c_ended(f.c));
+	CHECK_STR(pop3c_error(f.c), "cancelled");
+	CHECK(pop3c_bytes_in(f.c) == strlen("+OK ready\r\n+OK 500 octets\r\nFrom: a\r\n\r\nhalf a bo"));
+	fake_end(&f);
+	pop3c_buf_free(&b);
+}
+
+static void test_wait_times_out(void)
+{
+	struct fake f;
+	struct scripted_wait sw = { 0, 0, 0 };
+	struct pop3c_wait w = { scripted, &sw };
+
+	CHECK(fake_start(&f, "+OK ready\r\n", 0) == 0);
+	pop3c_set_wait(f.c, &w);
+	CHECK(pop3c_noop(f.c) == POP3C_FAIL);
+	CHECK(sw.calls == 1);
+	CHECK(!pop3c_cancelled(f.c));
+	CHECK_STR(pop3c_error(f.c), "the server is not answering (silent for 5 s)");
+	fake_end(&f);
+}
+
+static void test_wait_not_asked_when_data_is_there(void)
+{
+	struct fake f;
+	struct scripted_wait sw = { 0, -1, 0 };
+	struct pop3c_wait w = { scripted, &sw };
+	unsigned count;
+	unsigned long long size;
+
+	CHECK(fake_start(&f, "+OK ready\r\n+OK 2 300\r\n", 0) == 0);
+	pop3c_set_wait(f.c, &w);
+	CHECK(pop3c_stat(f.c, &count, &size) == POP3C_OK);
+	CHECK(count == 2 && size == 300);
+	CHECK(sw.calls == 0);
+	fake_end(&f);
+}
+
 static void test_list_and_uidl(void)
 {
 	struct fake f;
@@ -276,4 +348,5 @@ static void test_parse_list_and_uidl(void)
 TEST_MAIN("client_pop3", TEST(test_parse_list_and_uidl), TEST(test_greeting_err), TEST(test_login_sends_user_pass), TEST(test_login_refused),
 	  TEST(test_retr_unstuffs), TEST(test_retr_long_line), TEST(test_err_texts), TEST(test_dropped_mid_retr),
 	  TEST(test_list_and_uidl), TEST(test_capa_pipelined_top), TEST(test_raw_multi_or_not),
-	  TEST(test_check_closed), TEST(test_not_pop3))
+	  TEST(test_check_closed), TEST(test_not_pop3), TEST(test_wait_cancels_retr), TEST(test_wait_times_out),
+	  TEST(test_wait_not_asked_when_data_is_there))

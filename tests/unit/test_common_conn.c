@@ -1,4 +1,4 @@
-/* Unit tests of common/conn.c over a socketpair: line ends, long lines, split reads, EOF, timeouts, writes. */
+/* Unit tests of common/conn.c over a socketpair: line ends, long lines, split reads, EOF, timeouts, writes, raw reads before a PROXY header. */
 #include "harness.h"
 #include "conn.h"
 #include "pop3.h"
@@ -448,6 +448,56 @@ static void test_write_to_closed_peer(void)
 	conn_free(c);
 }
 
+/* conn_read_raw takes exactly what it may: up to an LF, or max octets; the rest stays for later. */
+static void test_read_raw_exact(void)
+{
+	int peer;
+	struct conn *c = pair(1, &peer);
+	char buf[64], line[64];
+	size_t len;
+
+	if (c == NULL)
+		return;
+	put(peer, "PROXY UNKNOWN\r\nCAPA\r\n\x01\x02\x03\x04", 25);
+	CHECK(conn_read_raw(c, buf, sizeof(buf), 1, 1000, &len) == CONN_OK);
+	CHECK_MEM(buf, len, "PROXY UNKNOWN\r\n", 15);
+	CHECK(conn_read_raw(c, buf, 3, 1, 1000, &len) == CONN_OK);
+	CHECK_MEM(buf, len, "CAP", 3);
+	CHECK(conn_read_raw(c, buf, 2, 0, 1000, &len) == CONN_OK);
+	CHECK_MEM(buf, len, "A\r", 2);
+	/* What follows is read as lines, as after a PROXY header. */
+	CHECK(conn_read_line(c, line, sizeof(line), &len) == CONN_OK && len == 0);
+	/* The line read buffered the rest; raw reads see the socket alone, now empty. */
+	CHECK(conn_pending(c) == 4);
+	CHECK(conn_read_raw(c, buf, 2, 0, 100, &len) == CONN_TIMEOUT);
+	close(peer);
+	CHECK(conn_read_raw(c, buf, 2, 0, 1000, &len) == CONN_EOF);
+	conn_free(c);
+}
+
+/* Nothing arrives: CONN_TIMEOUT after about timeout_ms, with nothing taken. */
+static void test_read_raw_timeout(void)
+{
+	int peer;
+	struct conn *c = pair(0, &peer);
+	char buf[8];
+	size_t len = 99;
+	struct timespec t0, t1;
+
+	if (c == NULL)
+		return;
+	put(peer, "PRO", 3);
+	CHECK(conn_read_raw(c, buf, 8, 1, 1000, &len) == CONN_OK && len == 3);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(conn_read_raw(c, buf, 8, 1, 200, &len) == CONN_TIMEOUT && len == 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+
+	CHECK(ms >= 150 && ms < 5000);
+	conn_free(c);
+	close(peer);
+}
+
 TEST_MAIN("common_conn",
 	  TEST(test_crlf_and_bare_lf),
 	  TEST(test_pipelined_lines),
@@ -466,4 +516,6 @@ TEST_MAIN("common_conn",
 	  TEST(test_discard_input),
 	  TEST(test_buffered_writes),
 	  TEST(test_large_writes),
-	  TEST(test_write_to_closed_peer))
+	  TEST(test_write_to_closed_peer),
+	  TEST(test_read_raw_exact),
+	  TEST(test_read_raw_timeout))

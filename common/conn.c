@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 struct conn {
@@ -59,6 +60,30 @@ void conn_free(struct conn *c)
 	}
 	close(c->fd);
 	free(c);
+}
+
+int conn_sleep(struct conn *c, unsigned ms)
+{
+	struct timespec now, end;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000L;
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (long)(end.tv_sec - now.tv_sec) * 1000 + (end.tv_nsec - now.tv_nsec) / 1000000L;
+
+		if (left <= 0)
+			return 0;
+		/* Only the end of the connection is asked for: input that arrives waits its turn. */
+		struct pollfd p = { .fd = c->fd, .events = POLLRDHUP };
+		int r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
+
+		if (r > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR | POLLNVAL)))
+			return -1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
 }
 
 int conn_fd(const struct conn *c)

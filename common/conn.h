@@ -51,6 +51,12 @@ enum conn_status conn_read_raw(struct conn *c, void *buf, size_t max, int stop_a
 			       int timeout_ms, size_t *len_r);
 /* Copy up to n received, unread octets without taking them; returns how many. */
 size_t conn_peek(const struct conn *c, void *buf, size_t n);
+/*
+ * Wait ms milliseconds without reading (a login delay): 0 when the time passed, -1
+ * when meanwhile the peer closed its side or the socket was shut down here (to make
+ * room for others).  Pipelined input stays unread and does not end the wait.
+ */
+int conn_sleep(struct conn *c, unsigned ms);
 /* Discard input up to and including the next LF. */
 enum conn_status conn_skip_line(struct conn *c);
 /* Octets received but not yet read by the program (pipelined commands). */

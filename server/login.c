@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 /* Passwords may cross a plain connection only where TLS is off, or on this machine. */
 static int plaintext_ok(const struct session *s)
@@ -39,12 +38,22 @@ static enum cmd_result refuse_plaintext(struct session *s)
 	return session_err(s, "[AUTH] plaintext login is not allowed on this connection: use STLS first");
 }
 
-static void sleep_ms(unsigned ms)
+/*
+ * Wait out a login delay.  The accept loop may end the connection meanwhile to make
+ * room for others (it picks delayed sessions first), and a client that hangs up does
+ * not get its answer early: either way -1, and the session ends unanswered.
+ */
+static int login_sleep(struct session *s, unsigned ms)
 {
-	struct timespec t = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	if (ms == 0)
+		return 0;
+	atomic_store(&s->delayed, 1);
+	int r = conn_sleep(s->conn, ms);
 
-	while (nanosleep(&t, &t) < 0)
-		;
+	atomic_store(&s->delayed, 0);
+	if (r < 0)
+		s->end_reason = "closed during a login delay";
+	return r;
 }
 
 /* A failed login: answered late, and the third one on a connection ends it. */
@@ -59,7 +68,8 @@ static enum cmd_result login_failed(struct session *s, const char *user, unsigne
 	/* Nothing else is read meanwhile: a pipelined guess waits its turn too. */
 	if (conn_flush(s->conn) < 0)
 		return CMD_FAIL;
-	sleep_ms(delay);
+	if (login_sleep(s, delay) < 0)
+		return CMD_FAIL;
 	if (s->failed_logins < POP3_MAX_FAILED_LOGINS)
 		return session_err(s, "[AUTH] authentication failed");
 	session_err(s, "[AUTH] authentication failed; too many failures, closing connection");
@@ -75,8 +85,8 @@ static enum cmd_result login(struct session *s, const char *user, const char *pa
 	/* An address that failed recently waits before its password is even checked. */
 	unsigned waited = auth_penalty_wait(s->addr, s->cfg->login_delay_ms);
 
-	if (waited > 0 && conn_flush(s->conn) == 0)
-		sleep_ms(waited);
+	if (waited > 0 && (conn_flush(s->conn) < 0 || login_sleep(s, waited) < 0))
+		return CMD_FAIL;
 	if (!auth_valid_name(user))
 		return login_failed(s, "(invalid name)", waited);
 	if (s->cfg->users != NULL) {

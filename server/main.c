@@ -125,8 +125,9 @@ static struct timespec deadline_in(long ms)
 }
 
 /*
- * At the cap, make room by ending the oldest session that has not logged in:
- * connections that never log in cannot starve those that do.  Called with live_lock held.
+ * At the cap, make room by ending a session that has not logged in, one waiting out
+ * a failed login's delay first: connections that never log in cannot starve those
+ * that do.  Called with live_lock held.
  */
 static int evict_one(const struct server_config *cfg)
 {
@@ -139,15 +140,24 @@ static int evict_one(const struct server_config *cfg)
 	while (evicting >= cfg->max_connections / 4 + 16)
 		if (pthread_cond_timedwait(&live_cond, &live_lock, &until) != 0)
 			return -1;
+	/* First one waiting out a login delay (a guesser), else the oldest not logged in. */
+	struct live *victim = NULL;
+
 	for (struct live *l = live_tail; l != NULL; l = l->prev) {
-		if (!l->evicted && !atomic_load(&l->s->authed)) {
-			l->evicted = 1;
-			evicting++;
-			shutdown(conn_fd(l->s->conn), SHUT_RDWR);
-			return 0;
-		}
+		if (l->evicted || atomic_load(&l->s->authed))
+			continue;
+		if (victim == NULL || atomic_load(&l->s->delayed))
+			victim = l;
+		if (atomic_load(&l->s->delayed))
+			break;
 	}
-	return -1;
+	if (victim == NULL)
+		return -1;
+	victim->evicted = 1;
+	evicting++;
+	/* The shutdown also ends a login delay at once (conn_sleep sees it). */
+	shutdown(conn_fd(victim->s->conn), SHUT_RDWR);
+	return 0;
 }
 
 static void start_session(int fd, int tls, const struct server_config *cfg, pthread_attr_t *attr)
@@ -297,7 +307,8 @@ int main(int argc, char **argv)
 	 */
 	static struct options o = {
 		.cfg = { .mailbox = "./mailbox", .idle_timeout = POP3_IDLE_TIMEOUT,
-			 .max_connections = POP3_MAX_CONNECTIONS, .login_delay_ms = 2000,
+			 .max_connections = POP3_MAX_CONNECTIONS, .max_per_ip = POP3_MAX_PER_IP,
+			 .login_delay_ms = 2000,
 			 .stopping = &stopping },
 		.port = "1110",
 	};

@@ -35,6 +35,12 @@ enum {
 	/* Seconds after which a failed login no longer counts toward its address's penalty. */
 	POP3_PENALTY_MEMORY = 900,
 	/*
+	 * Default cap on connections from one address that have not logged in: a guesser
+	 * or a flood from one host cannot take every slot, and 16 still lets a household
+	 * or an office behind one NAT address log in at once (after login they do not count).
+	 */
+	POP3_MAX_PER_IP = 16,
+	/*
 	 * Milliseconds a scan waits for another process's lock on a folder's unique-id
 	 * list: a writer holds it a few ms, so this much means a stuck or hostile holder.
 	 */

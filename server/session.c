@@ -2,6 +2,7 @@
 #include "balancer.h"
 #include "log.h"
 #include "login.h"
+#include "peers.h"
 #include "session.h"
 #include "trans.h"
 
@@ -180,6 +181,30 @@ void session_set_peer(struct session *s, const char *peer)
 		      strncmp(s->addr, "::ffff:127.", 11) == 0;
 }
 
+/*
+ * The per-address cap (--max-per-ip) on connections not logged in, counted once the
+ * client's address is known (after a PROXY header).  Past it: -ERR and close (on the
+ * TLS port, before the handshake, only the close).
+ */
+static int count_peer(struct session *s)
+{
+	if (peers_enter(s->addr, s->cfg->max_per_ip) == 0) {
+		s->counted = 1;
+		return 0;
+	}
+	s->end_reason = "too many connections from this address";
+	if (!s->implicit_tls)
+		session_err(s, "[SYS/TEMP] too many connections from your address");
+	return -1;
+}
+
+static void uncount_peer(struct session *s)
+{
+	if (s->counted)
+		peers_leave(s->addr);
+	s->counted = 0;
+}
+
 /* Implicit TLS: the handshake comes before the greeting. */
 static int start_tls(struct session *s)
 {
@@ -202,10 +227,14 @@ void session_run(struct session *s)
 		goto out;
 	log_conn(s->id, s->peer, "connect%s%s%s", s->implicit_tls ? " (TLS port)" : "",
 		 s->via[0] ? " via " : "", s->via);
-	if (start_tls(s) < 0 || session_ok(s, "mailroom POP3 server ready") != CMD_OK)
+	if (count_peer(s) < 0 || start_tls(s) < 0 ||
+	    session_ok(s, "mailroom POP3 server ready") != CMD_OK)
 		goto out;
 	for (;;) {
 		enum cmd_result r = step(s);
+
+		if (s->counted && atomic_load(&s->authed))
+			uncount_peer(s);
 
 		if (r == CMD_CLOSE || r == CMD_FAIL)
 			break;
@@ -220,6 +249,7 @@ void session_run(struct session *s)
 		}
 	}
 out:
+	uncount_peer(s);
 	conn_flush(s->conn);
 	log_conn(s->id, s->peer, "disconnect: %s", s->end_reason);
 }

@@ -27,6 +27,7 @@ struct server_config {
 	unsigned login_delay_ms; /* the answer to a failed login waits this long, and more */
 	int idle_timeout;	/* seconds */
 	int max_connections;
+	unsigned max_per_ip;	/* connections not logged in from one address; 0: no cap */
 	int trace;		/* log commands and first reply lines */
 	const atomic_int *stopping; /* set at shutdown: sessions end before their next command */
 	const struct proxy_net *proxy_from; /* balancers: their connections start with a PROXY header */
@@ -55,6 +56,8 @@ struct session {
 	int spoke;		/* a command line was read */
 	int implicit_tls;	/* accepted on the TLS port: handshake before the greeting */
 	atomic_int authed;	/* logged in (read by the accept loop to pick whom to evict) */
+	atomic_int delayed;	/* waiting out a login delay: the first to evict */
+	int counted;		/* counted in peers (per-address cap) under addr */
 	int failed_logins;
 	struct conn *conn;
 	const struct server_config *cfg;

@@ -29,6 +29,8 @@ static void usage(FILE *f)
 		"  -m, --mailbox DIR        mail folder: one file a message, or a Maildir (default ./mailbox)\n"
 		"  -b, --bind ADDR          address to listen on, repeatable (default 127.0.0.1 and ::1)\n"
 		"      --max-connections N  connections served at once (default %d)\n"
+		"      --max-per-ip N       connections not yet logged in from one address\n"
+		"                           (default %d; 0: no cap)\n"
 		"      --idle-timeout SECS  close idle sessions after SECS seconds (default %d)\n"
 		"      --trace              log every command and the first line of every reply\n"
 		"      --users FILE         accounts, one name:crypt-hash a line (default: any login)\n"
@@ -44,7 +46,7 @@ static void usage(FILE *f)
 		"  -h, --help               show this help\n"
 		"  -V, --version            show the version\n",
 		program_invocation_short_name, POP3_DEFAULT_PORT, POP3_MAX_CONNECTIONS,
-		POP3_IDLE_TIMEOUT);
+		POP3_MAX_PER_IP, POP3_IDLE_TIMEOUT);
 }
 
 /* A start-up error: one line on stderr, exit 2, before anything listens. */
@@ -101,6 +103,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 		{ "mailbox", required_argument, NULL, 'm' },
 		{ "bind", required_argument, NULL, 'b' },
 		{ "max-connections", required_argument, NULL, 'c' },
+		{ "max-per-ip", required_argument, NULL, 'I' },
 		{ "idle-timeout", required_argument, NULL, 't' },
 		{ "trace", no_argument, NULL, 'T' },
 		{ "users", required_argument, NULL, 'U' },
@@ -129,6 +132,7 @@ void startup_parse_options(int argc, char **argv, struct options *o)
 			o->bind[o->nbind++] = optarg;
 			break;
 		case 'c': o->cfg.max_connections = parse_int(optarg, 1, 1000000, "bad --max-connections: %s"); break;
+		case 'I': o->cfg.max_per_ip = (unsigned)parse_int(optarg, 0, 1000000, "bad --max-per-ip: %s"); break;
 		case 't': o->cfg.idle_timeout = parse_int(optarg, 1, 86400, "bad --idle-timeout: %s"); break;
 		case 'T': o->cfg.trace = 1; break;
 		case 'U': o->users = optarg; break;

@@ -127,11 +127,26 @@ void ui_status(struct ui *ui, int err, const char *fmt, ...)
 	ui->status_err = err;
 }
 
+/* A signal ends the session: say which, without QUIT. */
+static void signal_exit(struct ui *ui)
+{
+	ui->quit = 1;
+	ui->exit_status = 1;
+	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s: %s: closed without QUIT, nothing was deleted on the server",
+		 program_invocation_short_name,
+		 got_signal == SIGINT ? "interrupted" : got_signal == SIGHUP ? "terminal closed" : "terminated");
+}
+
 void ui_connection_lost(struct ui *ui)
 {
 	if (ui->quit || ui->reconnect)
 		return;
-	if (pop3c_cancelled(ui->pc) && !ui_signal_pending(0)) {
+	if (ui_signal_pending(0)) {
+		/* SIGTERM or SIGHUP cut the wait short: that is the reason, not the connection. */
+		signal_exit(ui);
+		return;
+	}
+	if (pop3c_cancelled(ui->pc)) {
 		/* The reply was cut off: the stream is out of step, so a new session follows. */
 		ui->reconnect = 1;
 		return;
@@ -258,12 +273,7 @@ static void idle(struct ui *ui, time_t *last_active)
 	if (!got_signal && terminal_gone())
 		got_signal = SIGHUP;
 	if (got_signal) {
-		ui->quit = 1;
-		ui->exit_status = 1;
-		snprintf(ui->exit_msg, sizeof(ui->exit_msg),
-			 "%s: %s: closed without QUIT, nothing was deleted on the server",
-			 program_invocation_short_name,
-			 got_signal == SIGINT ? "interrupted" : got_signal == SIGHUP ? "terminal closed" : "terminated");
+		signal_exit(ui);
 		return;
 	}
 	if (pop3c_check_closed(ui->pc)) {

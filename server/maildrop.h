@@ -36,7 +36,10 @@ struct msg {
  * The index of one folder, found in the registry by the folder's identity (dev,
  * ino), so two names for one folder share one index.  refs changes under the
  * registry's lock; everything else under lock, which is held while the folder is
- * scanned: a slow folder delays only its own sessions.
+ * scanned: a slow folder delays only its own sessions.  Lock order: this mutex,
+ * then the file lock on .pop3/lock that every process takes to give ids (the scan
+ * takes it only when the folder changed); msgs, validity, next_uid and list
+ * change only with both held.
  */
 struct maildrop {
 	char *path;		/* the name it was first opened by, for logs and the UID list */

@@ -119,13 +119,15 @@ static void load_samples(void)
 	}
 }
 
-/* Remove path/name if it is there; for a folder, its UID list first. */
+/* Remove path/name if it is there; for a folder, its UID list and lock file first. */
 static void remove_in(const char *path, const char *name)
 {
 	char p[512], list[600];
 
 	snprintf(p, sizeof(p), "%s/%s", path, name);
 	snprintf(list, sizeof(list), "%s/.pop3/uidlist", p);
+	unlink(list);
+	snprintf(list, sizeof(list), "%s/.pop3/lock", p);
 	unlink(list);
 	snprintf(list, sizeof(list), "%s/.pop3", p);
 	rmdir(list);
@@ -138,6 +140,7 @@ static void remove_scratch(void)
 	for (size_t i = 0; i < nfixtures; i++)
 		remove_in(maildir, fixtures[i].name);
 	remove_in(maildir, ".pop3/uidlist");
+	remove_in(maildir, ".pop3/lock");
 	remove_in(maildir, ".pop3");
 	if (strcmp(maildir, root) != 0) {
 		remove_in(root, "alice");

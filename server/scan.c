@@ -474,7 +474,7 @@ int scan_folder(struct maildrop *md)
 	int again = 0;
 
 	if (!md->scanned)
-		uidlist_prepare(md->path);	/* before the mtimes, which making it changes */
+		uidlist_prepare(md->fd);	/* before the mtimes, which making it changes */
 	clock_gettime(CLOCK_REALTIME_COARSE, &start);
 	scan_failure = NULL;
 	if (folder_mtimes(md, t) < 0)
@@ -488,7 +488,7 @@ int scan_folder(struct maildrop *md)
 		if (folder_mtimes(md, t) < 0)
 			return -1;
 	}
-	if (uidlist_lock(md->path, &lk) < 0) {
+	if (uidlist_lock(md->fd, &lk) < 0) {
 		scan_failure = "cannot lock the unique-id list";
 		log_msg("%s/%s: cannot lock: %s", md->path, UIDLIST_DIR, strerror(errno));
 		return -1;

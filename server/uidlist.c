@@ -271,48 +271,32 @@ static void wait_tick(void)
 	} while (now.tv_sec == made.tv_sec && now.tv_nsec == made.tv_nsec);
 }
 
-/* Make DIR/.pop3 and make its name durable in DIR.  0 when made, -1 with errno. */
-static int make_dir(const char *dir)
+/* Make .pop3 in the folder and make its name durable there.  0 when made, -1 with errno. */
+static int make_dir(int folder)
 {
-	char path[PATH_MAX];
-
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
+	if (mkdirat(folder, UIDLIST_DIR, 0700) < 0)
 		return -1;
-	}
-	if (mkdir(path, 0700) < 0)
-		return -1;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		fsync(fd);
-		close(fd);
-	}
+	fsync(folder);
 	return 0;
 }
 
-void uidlist_prepare(const char *dir)
+void uidlist_prepare(int folder)
 {
 	/*
 	 * Making it changed the folder's mtime in this tick of the coarse clock; let the
 	 * tick pass so the scan can trust that mtime.
 	 */
-	if (make_dir(dir) == 0)
+	if (make_dir(folder) == 0)
 		wait_tick();
 }
 
-static int open_dir(const char *dir)
+static int open_dir(int folder)
 {
-	char path[PATH_MAX];
+	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(folder, UIDLIST_DIR, flags);
 
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, UIDLIST_DIR) >= sizeof(path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0 && errno == ENOENT && (make_dir(dir) == 0 || errno == EEXIST))
-		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && (make_dir(folder) == 0 || errno == EEXIST))
+		fd = openat(folder, UIDLIST_DIR, flags);
 	return fd;
 }
 
@@ -338,13 +322,13 @@ static int lock_wait(int fd)
 	return 0;
 }
 
-int uidlist_lock(const char *dir, struct uidlist_lock *lk)
+int uidlist_lock(int folder, struct uidlist_lock *lk)
 {
 	struct stat st;
 	int e;
 
 	lk->fd = -1;
-	lk->dirfd = open_dir(dir);
+	lk->dirfd = open_dir(folder);
 	if (lk->dirfd < 0)
 		return -1;
 	lk->fd = openat(lk->dirfd, LOCK_FILE, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,

@@ -56,7 +56,7 @@ struct uidlist_lock {
 };
 
 /*
- * Open DIR/.pop3 (made if missing) and take the exclusive lock on .pop3/lock that
+ * Open .pop3 in the folder whose descriptor is given (made if missing) and take the exclusive lock on .pop3/lock that
  * every process serving this folder takes before it allocates ids or writes the
  * list.  It is an open-file-description lock (F_OFD_SETLK): threads of one process
  * then exclude each other as two processes do, and closing another descriptor of
@@ -64,7 +64,7 @@ struct uidlist_lock {
  * UIDLIST_LOCK_WAIT_MS (a folder's owner can hold the lock for ever), then fails
  * with ETIMEDOUT.  0, or -1 with errno and nothing held.
  */
-int uidlist_lock(const char *dir, struct uidlist_lock *lk);
+int uidlist_lock(int folder, struct uidlist_lock *lk);
 /* Release the lock and close both descriptors. */
 void uidlist_unlock(struct uidlist_lock *lk);
 
@@ -85,7 +85,7 @@ enum uidlist_read uidlist_load(int dirfd, const struct uidlist_stamp *last, stru
 			       struct uidlist_stamp *stamp_r);
 void uidlist_free(struct uid_table *t);
 /* Make the list's sub-folder if it is missing (a read-only folder is no error here). */
-void uidlist_prepare(const char *dir);
+void uidlist_prepare(int folder);
 /*
  * Write the list durably in the locked .pop3 folder: a temporary file, written,
  * fsynced, renamed over the list, then the folder fsynced, so that after a crash

@@ -16,6 +16,19 @@
 
 static char dir[PATH_MAX];
 
+/* uidlist_lock on the scratch folder, by its descriptor as the server passes it. */
+static int lock_dir(struct uidlist_lock *lk)
+{
+	int folder = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r, e;
+
+	CHECK(folder >= 0);
+	r = uidlist_lock(folder, lk);
+	e = errno;
+	close(folder);
+	errno = e;
+	return r;
+}
+
 /* A fresh scratch folder with .pop3/ in it; its path in dir. */
 static void scratch(void)
 {
@@ -81,7 +94,7 @@ static enum uidlist_read load(const struct uidlist_stamp *last, struct uid_table
 	struct uidlist_lock lk;
 	enum uidlist_read r = UIDLIST_CORRUPT;
 
-	CHECK(uidlist_lock(dir, &lk) == 0);
+	CHECK(lock_dir(&lk) == 0);
 	if (lk.dirfd >= 0)
 		r = uidlist_load(lk.dirfd, last, t, stamp);
 	uidlist_unlock(&lk);
@@ -94,7 +107,7 @@ static int save(uint32_t validity, uint32_t next, struct msg *const *msgs, size_
 	struct uidlist_lock lk;
 	int r = -1, e = 0;
 
-	CHECK(uidlist_lock(dir, &lk) == 0);
+	CHECK(lock_dir(&lk) == 0);
 	if (lk.dirfd >= 0) {
 		r = uidlist_save(lk.dirfd, validity, next, msgs, n, stamp);
 		e = errno;
@@ -301,7 +314,7 @@ static void test_lock_excludes(void)
 	char path[PATH_MAX * 2];
 
 	scratch();
-	CHECK(uidlist_lock(dir, &lk) == 0);
+	CHECK(lock_dir(&lk) == 0);
 	snprintf(path, sizeof(path), "%s/.pop3/lock", dir);
 	int fd = open(path, O_RDWR | O_CLOEXEC);
 
@@ -322,14 +335,14 @@ static void test_lock_refuses_links_and_fifos(void)
 	scratch();
 	snprintf(path, sizeof(path), "%s/.pop3/lock", dir);
 	CHECK(mkfifo(path, 0600) == 0);
-	CHECK(uidlist_lock(dir, &lk) < 0);
+	CHECK(lock_dir(&lk) < 0);
 	CHECK(lk.fd < 0 && lk.dirfd < 0);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/.pop3", dir);
 	snprintf(other, sizeof(other), "%s/elsewhere", dir);
 	CHECK(rename(path, other) == 0);
 	CHECK(symlink("elsewhere", path) == 0);
-	CHECK(uidlist_lock(dir, &lk) < 0);
+	CHECK(lock_dir(&lk) < 0);
 	cleanup();
 }
 
@@ -343,7 +356,7 @@ static void test_lock_makes_folder(void)
 	scratch();
 	snprintf(path, sizeof(path), "%s/.pop3", dir);
 	CHECK(rmdir(path) == 0);
-	CHECK(uidlist_lock(dir, &lk) == 0);
+	CHECK(lock_dir(&lk) == 0);
 	uidlist_unlock(&lk);
 	CHECK(stat(path, &st) == 0 && S_ISDIR(st.st_mode));
 	cleanup();

@@ -12,11 +12,13 @@
 
 /*
  * One message in the index.  Reference-counted: a session's snapshot keeps its
- * messages alive after another session has deleted them.  name, gone, changed,
- * seen and refs change only under the maildrop's mutex; the other fields are set
- * when the scan makes the message and never change after.  The file is reached
- * only relative to the folder's descriptor, and only while it is still a regular
- * file with this ino and size.
+ * messages alive after another session has deleted them.  name (and key, where
+ * it is the same string), gone, changed, seen and refs change only under the
+ * maildrop's mutex; uid is given by the scan before the message enters the index;
+ * the other fields are set when the scan makes the message and never change after,
+ * so a session reads size and wire without the lock.  The file is reached only
+ * relative to the folder's descriptor, and only while it is still a regular file
+ * with this ino and size.
  */
 struct msg {
 	char *name;		/* path under the folder: "msg1", "cur/1700000000.M1P2.host:2,S" */

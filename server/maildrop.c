@@ -154,7 +154,12 @@ int maildrop_create(const char *dir)
 	char tmp[PATH_MAX];
 	int made = 0, tfd;
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", dir) >= sizeof(tmp)) {
+	const char *base = strrchr(dir, '/');
+	int plen = base ? (int)(base - dir + 1) : 0;
+
+	/* A dot name: no user's folder can have it (names never start with '.'). */
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%.*s.new-%s.XXXXXX", plen, dir, dir + plen) >=
+	    sizeof(tmp)) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}

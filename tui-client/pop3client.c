@@ -1,8 +1,8 @@
 /* The POP3 protocol client: commands, status lines and multi-line replies over common/conn. */
 #include "pop3client.h"
+#include "pop3client_int.h"
 
 #include "conn.h"
-#include "net.h"
 #include "pop3parse.h"
 
 #include <ctype.h>
@@ -15,22 +15,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* A status line longer than this is cut; RFC 2449 allows 512 octets. */
-#define REPLY_MAX 1024
-/* Payload lines are read in chunks of this size; longer lines arrive as CONN_LONG parts. */
-#define CHUNK 4096
 /* How many TOP commands go out in one pipelined batch. */
 #define PIPELINE_BATCH 32
-
-struct pop3c {
-	struct conn *conn;
-	int dead, ended, cancelled;
-	int timeout_s;
-	int pipelining, uidl;
-	char reply[REPLY_MAX];
-	char error[REPLY_MAX];
-	char chunk[CHUNK];
-};
 
 int pop3c_buf_append(struct pop3c_buf *b, const char *data, size_t len)
 {
@@ -59,8 +45,7 @@ void pop3c_buf_free(struct pop3c_buf *b)
 	b->len = b->cap = 0;
 }
 
-/* Mark the connection dead with a reason; always returns POP3C_FAIL. */
-static int fail(struct pop3c *c, const char *why)
+int pop3c_fail(struct pop3c *c, const char *why)
 {
 	if (!c->dead)
 		snprintf(c->error, sizeof(c->error), "%.1000s", why);
@@ -72,26 +57,26 @@ static int fail_status(struct pop3c *c, enum conn_status st)
 {
 	switch (st) {
 	case CONN_EOF:
-		return fail(c, "connection closed by the server");
+		return pop3c_fail(c, "connection closed by the server");
 	case CONN_TIMEOUT: {
 		char why[128];
 
 		snprintf(why, sizeof(why), "the server is not answering (silent for %d s)", c->timeout_s);
-		return fail(c, why);
+		return pop3c_fail(c, why);
 	}
 	case CONN_ERROR: {
 		char why[128];
 
 		if (errno == ECANCELED) {
 			c->cancelled = 1;
-			return fail(c, "cancelled");
+			return pop3c_fail(c, "cancelled");
 		}
 
 		snprintf(why, sizeof(why), "connection failed: %s", strerror(errno));
-		return fail(c, why);
+		return pop3c_fail(c, why);
 	}
 	default:
-		return fail(c, "protocol error");
+		return pop3c_fail(c, "protocol error");
 	}
 }
 
@@ -109,7 +94,7 @@ static int vsend_cmd(struct pop3c *c, const char *fmt, va_list ap)
 		return POP3C_ERR;
 	}
 	if (conn_printf(c->conn, "%s\r\n", line) < 0)
-		return fail(c, "connection failed while sending");
+		return pop3c_fail(c, "connection failed while sending");
 	return POP3C_OK;
 }
 
@@ -130,13 +115,12 @@ static int flush(struct pop3c *c)
 		return POP3C_OK;
 	if (errno == ECANCELED) {
 		c->cancelled = 1;
-		return fail(c, "cancelled");
+		return pop3c_fail(c, "cancelled");
 	}
-	return fail(c, errno == EPIPE ? "connection closed by the server" : "connection failed while sending");
+	return pop3c_fail(c, errno == EPIPE ? "connection closed by the server" : "connection failed while sending");
 }
 
-/* Read a status line into c->reply: POP3C_OK for +OK, POP3C_ERR for -ERR. */
-static int read_status(struct pop3c *c)
+int pop3c_read_status(struct pop3c *c)
 {
 	size_t len;
 	enum conn_status st = conn_read_line(c->conn, c->reply, sizeof(c->reply), &len);
@@ -156,7 +140,7 @@ static int read_status(struct pop3c *c)
 		snprintf(c->error, sizeof(c->error), "%s", c->reply);
 		return POP3C_ERR;
 	}
-	return fail(c, "the server's reply is not POP3");
+	return pop3c_fail(c, "the server's reply is not POP3");
 }
 
 /*
@@ -199,9 +183,7 @@ static int read_multi(struct pop3c *c, struct pop3c_buf *out, const char *eol,
 	return POP3C_OK;
 }
 
-/* One command, sent at once, and its status line. */
-static int simple(struct pop3c *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int simple(struct pop3c *c, const char *fmt, ...)
+int pop3c_simple(struct pop3c *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -210,135 +192,12 @@ static int simple(struct pop3c *c, const char *fmt, ...)
 	va_end(ap);
 	if (r == POP3C_OK)
 		r = flush(c);
-	return r == POP3C_OK ? read_status(c) : r;
-}
-
-static int greeting(struct pop3c *c, char *err, size_t errsize)
-{
-	int r = read_status(c);
-
-	if (r != POP3C_OK) {
-		snprintf(err, errsize, "%s", r == POP3C_ERR ? c->reply : c->error);
-		return -1;
-	}
-	return 0;
-}
-
-int pop3c_open_fd(int fd, int timeout_s, struct pop3c **c_r, char *err, size_t errsize)
-{
-	struct pop3c *c = calloc(1, sizeof(*c));
-
-	if (c == NULL || (c->conn = conn_new(fd, timeout_s)) == NULL) {
-		free(c);
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
-	c->timeout_s = timeout_s;
-	if (greeting(c, err, errsize) < 0) {
-		pop3c_close(c);
-		return -1;
-	}
-	*c_r = c;
-	return 0;
-}
-
-/* Connect (through w's waits) and wrap the socket; 0, or -1 with the reason in err. */
-static int open_conn(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
-		     struct pop3c **c_r, char *err, size_t errsize)
-{
-	int has_wait = w != NULL && w->fn != NULL;
-	int fd = net_connect_wait(host, port, timeout_s * 1000, has_wait ? w->fn : NULL,
-				  has_wait ? w->arg : NULL, err, errsize);
-
-	if (fd < 0)
-		return -1;
-	net_nodelay(fd);
-	struct pop3c *c = calloc(1, sizeof(*c));
-
-	if (c == NULL || (c->conn = conn_new(fd, timeout_s)) == NULL) {
-		free(c);
-		close(fd);
-		snprintf(err, errsize, "out of memory");
-		return -1;
-	}
-	c->timeout_s = timeout_s;
-	if (has_wait)
-		conn_set_wait(c->conn, w->fn, w->arg);
-	*c_r = c;
-	return 0;
-}
-
-int pop3c_connect(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
-		  struct pop3c **c_r, char *err, size_t errsize)
-{
-	struct pop3c *c;
-
-	if (open_conn(host, port, timeout_s, w, &c, err, errsize) < 0)
-		return -1;
-	if (greeting(c, err, errsize) < 0) {
-		pop3c_close(c);
-		return -1;
-	}
-	*c_r = c;
-	return 0;
-}
-
-int pop3c_connect_tls(const char *host, const char *port, int timeout_s, const struct pop3c_wait *w,
-		      struct ssl_ctx_st *ctx, struct pop3c **c_r, char *err, size_t errsize)
-{
-	char why[400];
-	struct pop3c *c;
-
-	if (open_conn(host, port, timeout_s, w, &c, err, errsize) < 0)
-		return -1;
-	if (conn_tls_connect(c->conn, ctx, host, why, sizeof(why)) < 0) {
-		snprintf(err, errsize, "%s port %s: %s", host, port, why);
-		pop3c_close(c);
-		return -1;
-	}
-	if (greeting(c, err, errsize) < 0) {
-		pop3c_close(c);
-		return -1;
-	}
-	*c_r = c;
-	return 0;
-}
-
-int pop3c_stls(struct pop3c *c, struct ssl_ctx_st *ctx, const char *host)
-{
-	char why[400];
-	int r = simple(c, "STLS");
-
-	if (r != POP3C_OK)
-		return r;
-	if (conn_tls_connect(c->conn, ctx, host, why, sizeof(why)) < 0)
-		return fail(c, why);
-	c->pipelining = c->uidl = 0;
-	return POP3C_OK;
-}
-
-void pop3c_set_wait(struct pop3c *c, const struct pop3c_wait *w)
-{
-	if (w != NULL && w->fn != NULL)
-		conn_set_wait(c->conn, w->fn, w->arg);
-}
-
-unsigned long long pop3c_bytes_in(const struct pop3c *c)
-{
-	return conn_bytes_in(c->conn);
+	return r == POP3C_OK ? pop3c_read_status(c) : r;
 }
 
 void pop3c_tls_describe(const struct pop3c *c, char *buf, size_t size)
 {
 	conn_tls_describe(c->conn, buf, size);
-}
-
-void pop3c_close(struct pop3c *c)
-{
-	if (c == NULL)
-		return;
-	conn_free(c->conn);
-	free(c);
 }
 
 const char *pop3c_reply(const struct pop3c *c)
@@ -388,7 +247,7 @@ static void capa_line(struct pop3c *c, const char *line)
 int pop3c_capa(struct pop3c *c)
 {
 	struct pop3c_buf b = { 0 };
-	int r = simple(c, "CAPA");
+	int r = pop3c_simple(c, "CAPA");
 
 	if (r == POP3C_OK)
 		r = read_multi(c, &b, "\n", NULL, NULL);
@@ -403,19 +262,19 @@ int pop3c_capa(struct pop3c *c)
 
 int pop3c_login(struct pop3c *c, const char *user, const char *pass)
 {
-	int r = simple(c, "USER %s", user);
+	int r = pop3c_simple(c, "USER %s", user);
 
-	return r == POP3C_OK ? simple(c, "PASS %s", pass) : r;
+	return r == POP3C_OK ? pop3c_simple(c, "PASS %s", pass) : r;
 }
 
 int pop3c_stat(struct pop3c *c, unsigned *count_r, unsigned long long *size_r)
 {
-	int r = simple(c, "STAT");
+	int r = pop3c_simple(c, "STAT");
 
 	if (r != POP3C_OK)
 		return r;
 	if (sscanf(c->reply + 3, "%u %llu", count_r, size_r) != 2)
-		return fail(c, "the server's STAT reply has no counts");
+		return pop3c_fail(c, "the server's STAT reply has no counts");
 	return POP3C_OK;
 }
 
@@ -423,7 +282,7 @@ int pop3c_list(struct pop3c *c, struct pop3c_entry **v_r, size_t *n_r)
 {
 	struct pop3c_buf b = { 0 };
 	char none[1] = "";
-	int r = simple(c, "LIST");
+	int r = pop3c_simple(c, "LIST");
 
 	if (r == POP3C_OK)
 		r = read_multi(c, &b, "\n", NULL, NULL);
@@ -438,7 +297,7 @@ int pop3c_list(struct pop3c *c, struct pop3c_entry **v_r, size_t *n_r)
 int pop3c_uidl(struct pop3c *c, struct pop3c_entry *v, size_t n)
 {
 	struct pop3c_buf b = { 0 };
-	int r = simple(c, "UIDL");
+	int r = pop3c_simple(c, "UIDL");
 
 	if (r == POP3C_OK)
 		r = read_multi(c, &b, "\n", NULL, NULL);
@@ -450,7 +309,7 @@ int pop3c_uidl(struct pop3c *c, struct pop3c_entry *v, size_t n)
 
 int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
 {
-	int r = simple(c, "UIDL %u", num);
+	int r = pop3c_simple(c, "UIDL %u", num);
 
 	if (r != POP3C_OK)
 		return r;
@@ -468,7 +327,7 @@ int pop3c_uidl_one(struct pop3c *c, unsigned num, char *uid)
 
 int pop3c_top(struct pop3c *c, unsigned num, unsigned lines, struct pop3c_buf *out)
 {
-	int r = simple(c, "TOP %u %u", num, lines);
+	int r = pop3c_simple(c, "TOP %u %u", num, lines);
 
 	return r == POP3C_OK ? read_multi(c, out, "\r\n", NULL, NULL) : r;
 }
@@ -477,7 +336,7 @@ int pop3c_top(struct pop3c *c, unsigned num, unsigned lines, struct pop3c_buf *o
 static int top_replies(struct pop3c *c, size_t count, struct pop3c_buf *outs, int *res)
 {
 	for (size_t i = 0; i < count; i++) {
-		res[i] = read_status(c);
+		res[i] = pop3c_read_status(c);
 		if (res[i] == POP3C_OK)
 			res[i] = read_multi(c, &outs[i], "\r\n", NULL, NULL);
 		if (res[i] == POP3C_FAIL)
@@ -506,29 +365,29 @@ int pop3c_top_many(struct pop3c *c, const unsigned *nums, size_t count, unsigned
 int pop3c_retr(struct pop3c *c, unsigned num, struct pop3c_buf *out, pop3c_progress_fn progress,
 	       void *arg)
 {
-	int r = simple(c, "RETR %u", num);
+	int r = pop3c_simple(c, "RETR %u", num);
 
 	return r == POP3C_OK ? read_multi(c, out, "\r\n", progress, arg) : r;
 }
 
 int pop3c_dele(struct pop3c *c, unsigned num)
 {
-	return simple(c, "DELE %u", num);
+	return pop3c_simple(c, "DELE %u", num);
 }
 
 int pop3c_rset(struct pop3c *c)
 {
-	return simple(c, "RSET");
+	return pop3c_simple(c, "RSET");
 }
 
 int pop3c_noop(struct pop3c *c)
 {
-	return simple(c, "NOOP");
+	return pop3c_simple(c, "NOOP");
 }
 
 int pop3c_quit(struct pop3c *c)
 {
-	int r = simple(c, "QUIT");
+	int r = pop3c_simple(c, "QUIT");
 
 	if (r != POP3C_FAIL) {
 		snprintf(c->error, sizeof(c->error), "the session has ended");
@@ -572,7 +431,7 @@ static int is_multi(const char *line)
 int pop3c_raw(struct pop3c *c, const char *line, struct pop3c_buf *out, int *multi_r)
 {
 	char name[8];
-	int r = simple(c, "%s", line);
+	int r = pop3c_simple(c, "%s", line);
 
 	*multi_r = 0;
 	if (r == POP3C_OK && is_multi(line)) {
@@ -603,7 +462,7 @@ int pop3c_check_closed(struct pop3c *c)
 		char why[REPLY_MAX + 32];
 
 		snprintf(why, sizeof(why), "the server closed the session: %.*s", (int)len, c->reply);
-		return fail(c, why), 1;
+		return pop3c_fail(c, why), 1;
 	}
 	fail_status(c, st);
 	return 1;

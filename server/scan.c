@@ -416,6 +416,34 @@ void scan_clear_error(void)
 	scan_failure = NULL;
 }
 
+/*
+ * A Maildir message moved from new/ to cur/ while the scan read them is seen in
+ * both: keep one (the indexed one, if either is), or it would be listed twice.
+ */
+static void drop_twins(struct scan *sc)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < sc->n; i++) {
+		struct msg *m = sc->out[i];
+
+		struct msg *prev = j > 0 ? sc->out[j - 1] : NULL;
+
+		if (prev != NULL && strcmp(prev->key, m->key) == 0) {
+			/* Only a message of the index has another reference than the scan's. */
+			if (prev->refs == 1 && m->refs > 1) {
+				sc->out[j - 1] = m;
+				m = prev;
+			}
+			scan_msg_unref(m);
+			sc->again = 1;
+			continue;
+		}
+		sc->out[j++] = m;
+	}
+	sc->n = j;
+}
+
 /* One scan with the list locked; SCAN_RESET asks for another with a new validity above *floor. */
 static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floor, int *again_r)
 {
@@ -442,6 +470,8 @@ static int scan_locked(struct maildrop *md, int dirfd, int reset, uint32_t *floo
 	}
 	if (sc.n > 1)
 		qsort(sc.out, sc.n, sizeof(*sc.out), msg_cmp);
+	if (md->maildir)
+		drop_twins(&sc);
 	if (sc.implausible || uidsync_assign(&sc.ids, sc.out, sc.n) < 0) {
 		log_msg("%s/%s: %s: starting new unique-ids", md->path, UIDLIST_NAME,
 			sc.implausible ? "a size disagrees with its file" : "unique-ids exhausted");

@@ -43,7 +43,7 @@ static void hold_ended(struct bench *b, struct bconn *c, int ok, double now)
 	(void)ok;
 	(void)now;
 	/* A connection that failed before STAT frees its login slot. */
-	if (h->phase == HP_LOGIN && c->pc <= 3)
+	if (h->phase == HP_LOGIN && c->pc <= bench_step_index(b, ST_STAT))
 		h->inflight--;
 }
 

@@ -15,6 +15,8 @@
 
 #define EVENTS_MAX 1024 /* events taken per epoll_wait */
 
+static int tls_start(struct bench *b, struct bconn *c);
+
 double now_s(void)
 {
 	struct timespec ts;
@@ -43,10 +45,22 @@ int bench_init(struct bench *b, int nconns)
 
 void bench_script(struct bench *b, const enum step *steps, int n)
 {
-	if (n > SCRIPT_MAX)
-		n = SCRIPT_MAX;
-	memcpy(b->script, steps, (size_t)n * sizeof(*steps));
-	b->script_len = n;
+	int k = 0;
+
+	for (int i = 0; i < n && k < SCRIPT_MAX; i++) {
+		b->script[k++] = steps[i];
+		if (steps[i] == ST_GREET && b->tls == TLS_STLS && k < SCRIPT_MAX)
+			b->script[k++] = ST_STLS;
+	}
+	b->script_len = k;
+}
+
+int bench_step_index(const struct bench *b, enum step s)
+{
+	for (int i = 0; i < b->script_len; i++)
+		if (b->script[i] == s)
+			return i;
+	return -1;
 }
 
 void bench_free(struct bench *b)
@@ -54,6 +68,7 @@ void bench_free(struct bench *b)
 	for (int i = 0; i < b->nconns; i++) {
 		if (b->conns[i].fd >= 0)
 			conn_close(b, &b->conns[i]);
+		btls_forget(&b->conns[i]);
 		free(b->conns[i].buf);
 	}
 	free(b->conns);
@@ -68,6 +83,11 @@ static int watch(struct bench *b, struct bconn *c, int op, uint32_t events)
 	struct epoll_event ev = { .events = events, .data.ptr = c };
 
 	return epoll_ctl(b->epfd, op, c->fd, &ev);
+}
+
+void conn_watch(struct bench *b, struct bconn *c, uint32_t events)
+{
+	watch(b, c, EPOLL_CTL_MOD, events);
 }
 
 int conn_start(struct bench *b, struct bconn *c, double now)
@@ -99,6 +119,8 @@ int conn_start(struct bench *b, struct bconn *c, double now)
 		conn_fail(b, c, F_CONNECT, strerror(errno));
 		return -1;
 	}
+	if (b->tls == TLS_IMPLICIT)
+		return tls_start(b, c);
 	return 0;
 }
 
@@ -106,6 +128,7 @@ void conn_close(struct bench *b, struct bconn *c)
 {
 	if (c->fd < 0)
 		return;
+	btls_end(c, 0);
 	close(c->fd); /* also removes it from the epoll set */
 	c->fd = -1;
 	b->active--;
@@ -114,7 +137,7 @@ void conn_close(struct bench *b, struct bconn *c)
 void conn_fail(struct bench *b, struct bconn *c, enum fail f, const char *why)
 {
 	static const char *names[F_COUNT] = { "connect", "err", "format", "size", "closed",
-					      "timeout" };
+					      "timeout", "tls" };
 	enum step s = c->pc < b->script_len ? b->script[c->pc] : ST_QUIT;
 
 	b->fails[f]++;
@@ -129,8 +152,16 @@ void conn_fail(struct bench *b, struct bconn *c, enum fail f, const char *why)
 static void flush_out(struct bench *b, struct bconn *c)
 {
 	while (c->outoff < c->outlen) {
-		ssize_t n = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
+		ssize_t n;
 
+		if (c->ssl != NULL) {
+			n = btls_write(b, c, c->out + c->outoff, c->outlen - c->outoff);
+			if (n < 0)
+				return; /* waiting (events set) or failed (counted) */
+			c->outoff += (size_t)n;
+			continue;
+		}
+		n = write(c->fd, c->out + c->outoff, c->outlen - c->outoff);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
@@ -182,6 +213,7 @@ void conn_next(struct bench *b, struct bconn *c, double now)
 	case ST_UIDL: send_cmd(b, c, "UIDL", NULL); break;
 	case ST_NOOP: send_cmd(b, c, "NOOP", NULL); break;
 	case ST_QUIT: send_cmd(b, c, "QUIT", NULL); break;
+	case ST_STLS: send_cmd(b, c, "STLS", NULL); break;
 	case ST_RETR:
 		snprintf(num, sizeof(num), "%d", conn_retr_msg(b, c));
 		send_cmd(b, c, "RETR", num);
@@ -210,23 +242,47 @@ static void on_replies(struct bench *b, struct bconn *c)
 		if (c->fd < 0)
 			return;
 		if (s == ST_QUIT || c->pc + 1 >= b->script_len) {
+			btls_end(c, 1);
 			conn_close(b, c);
 			if (b->drv->ended)
 				b->drv->ended(b, c, 1, now);
 			return;
 		}
 		c->pc++;
+		if (s == ST_STLS) {
+			c->start = c->end = 0; /* nothing sent before the handshake may count */
+			tls_start(b, c);
+			return;
+		}
 		conn_next(b, c, now);
 		if (c->fd < 0 || b->script[c->pc] == ST_IDLE)
 			return;
 	}
 }
 
+/* Reads into buf: > 0 bytes, 0 closed, -1 nothing now, -2 failed (counted). */
+static long conn_recv(struct bench *b, struct bconn *c, char *buf, size_t space)
+{
+	ssize_t n;
+
+	if (c->ssl != NULL)
+		return btls_read(b, c, buf, space);
+	do
+		n = read(c->fd, buf, space);
+	while (n < 0 && errno == EINTR);
+	if (n >= 0)
+		return n;
+	if (errno == EAGAIN)
+		return -1;
+	conn_fail(b, c, c->pc == 0 && c->end == 0 ? F_CONNECT : F_CLOSED, strerror(errno));
+	return -2;
+}
+
 static void on_readable(struct bench *b, struct bconn *c)
 {
 	for (;;) {
 		size_t space;
-		ssize_t n;
+		long n;
 
 		if (c->start == c->end)
 			c->start = c->end = 0;
@@ -240,36 +296,62 @@ static void on_readable(struct bench *b, struct bconn *c)
 			return;
 		}
 		space = b->bufsize - c->end;
-		n = read(c->fd, c->buf + c->end, space);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EAGAIN)
+		n = conn_recv(b, c, c->buf + c->end, space);
+		if (n < 0)
 			return;
-		if (n <= 0) {
+		if (n == 0) {
 			int before = c->pc == 0 && c->end == 0;
 
-			conn_fail(b, c, before ? F_CONNECT : F_CLOSED,
-				  n < 0 ? strerror(errno) : "connection closed by server");
+			conn_fail(b, c, before ? F_CONNECT : F_CLOSED, "connection closed by server");
 			return;
 		}
 		c->end += (size_t)n;
 		on_replies(b, c);
-		/* A short read drained the socket; level-triggered epoll calls again. */
-		if (c->fd < 0 || (size_t)n < space)
+		/* A short read drained the socket; level-triggered epoll calls again.  OpenSSL
+		 * may hold a record's rest, so TLS reads on until it wants the socket. */
+		if (c->fd < 0 || c->hs || ((size_t)n < space && c->ssl == NULL))
 			return;
 	}
+}
+
+/* One handshake step; when it is done the session goes on in TLS. */
+static void tls_step(struct bench *b, struct bconn *c)
+{
+	int r = btls_handshake(b, c);
+
+	if (r <= 0)
+		return;
+	conn_watch(b, c, EPOLLIN);
+	/* After STLS the client speaks next; on the implicit port it waits for the greeting. */
+	if (b->script[c->pc] != ST_GREET)
+		conn_next(b, c, now_s());
+	if (c->fd >= 0)
+		on_readable(b, c);
+}
+
+static int tls_start(struct bench *b, struct bconn *c)
+{
+	if (btls_begin(b, c) < 0)
+		return -1;
+	tls_step(b, c);
+	return c->fd >= 0 ? 0 : -1;
 }
 
 static void on_event(struct bench *b, struct bconn *c, uint32_t ev)
 {
 	if (c->fd < 0)
 		return;
-	if (ev & EPOLLOUT) {
+	if (c->hs) {
+		tls_step(b, c);
+		return;
+	}
+	/* OpenSSL may want to read before it can write, and the other way round. */
+	if ((ev & EPOLLOUT) || (c->ssl != NULL && c->outlen)) {
 		flush_out(b, c);
 		if (c->fd >= 0 && c->outlen == 0)
 			watch(b, c, EPOLL_CTL_MOD, EPOLLIN);
 	}
-	if (c->fd >= 0 && (ev & (EPOLLIN | EPOLLERR | EPOLLHUP)))
+	if (c->fd >= 0 && (ev & (EPOLLIN | EPOLLERR | EPOLLHUP) || c->ssl != NULL))
 		on_readable(b, c);
 }
 

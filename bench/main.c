@@ -27,6 +27,10 @@ static void usage(FILE *f)
 	      "  -t, --timeout S      seconds a reply may take (30)\n"
 	      "  -T, --max-time S     hard bound for the whole workload (120)\n"
 	      "  -S, --sample S       stream: seconds between RSS samples (0.005)\n"
+	      "      --tls MODE       implicit (TLS from the first byte) or stls (STLS first)\n"
+	      "      --tls12          TLS 1.2 at most (else 1.3 when the server has it)\n"
+	      "      --resume         each client offers its last session again (tickets)\n"
+	      "      --cafile FILE    verify the server's certificate and address against FILE\n"
 	      "Prints one JSON line of results; exit 0 when there were no errors, 1 otherwise.\n",
 	      f);
 }
@@ -37,7 +41,8 @@ static const struct option longopts[] = {
 	{ "duration", 1, NULL, 'd' }, { "idle", 1, NULL, 'i' },    { "inflight", 1, NULL, 'L' },
 	{ "logins", 1, NULL, 'n' },  { "reps", 1, NULL, 'r' },     { "size", 1, NULL, 's' },
 	{ "timeout", 1, NULL, 't' }, { "max-time", 1, NULL, 'T' }, { "sample", 1, NULL, 'S' },
-	{ "help", 0, NULL, 'h' },    { NULL, 0, NULL, 0 }
+	{ "tls", 1, NULL, 'X' },     { "tls12", 0, NULL, '2' },    { "resume", 0, NULL, 'R' },
+	{ "cafile", 1, NULL, 'C' },  { "help", 0, NULL, 'h' },     { NULL, 0, NULL, 0 }
 };
 
 /* Options that only the workloads read. */
@@ -68,6 +73,17 @@ static int parse_opt(int ch, struct bench *b, struct cli *cl)
 	case 't': b->step_timeout = atof(optarg); break;
 	case 'T': cl->w.max_time = atof(optarg); break;
 	case 'S': cl->w.sample = atof(optarg); break;
+	case 'X':
+		if (strcmp(optarg, "implicit") == 0)
+			b->tls = TLS_IMPLICIT;
+		else if (strcmp(optarg, "stls") == 0)
+			b->tls = TLS_STLS;
+		else
+			return -1;
+		break;
+	case '2': b->tls12 = 1; break;
+	case 'R': b->resume = 1; break;
+	case 'C': b->cafile = optarg; break;
 	case 'h': usage(stdout); exit(0);
 	default: return -1;
 	}
@@ -118,6 +134,7 @@ int main(int argc, char **argv)
 				 .logins = 5, .reps = 5, .sample = 0.005, .max_time = 120 },
 			  .size = 100000000 };
 	uint64_t errors = 0;
+	char err[160];
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "H:p:u:w:P:c:d:i:L:n:r:s:t:T:S:h", longopts, NULL)) !=
@@ -133,10 +150,15 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
+	if (b.tls != TLS_NONE && btls_init(&b, err, sizeof(err)) < 0) {
+		fprintf(stderr, "pop3bench: TLS: %s\n", err);
+		return 2;
+	}
 	if (run(&b, &cl, argv[optind]) < 0) {
 		perror("pop3bench");
 		return 2;
 	}
+	btls_free(&b);
 	for (int f = 0; f < F_COUNT; f++)
 		errors += b.fails[f];
 	return errors ? 1 : 0;

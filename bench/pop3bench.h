@@ -17,6 +17,7 @@ enum step {
 	ST_IDLE, /* no traffic until the workload releases the connection */
 	ST_NOOP,
 	ST_QUIT,
+	ST_STLS, /* STLS, then the handshake */
 	ST_COUNT
 };
 
@@ -28,6 +29,7 @@ enum fail {
 	F_SIZE,    /* RETR payload size differs from LIST, or LIST differs from STAT */
 	F_CLOSED,  /* the server closed the connection mid-session */
 	F_TIMEOUT, /* no complete reply within the step timeout */
+	F_TLS,     /* handshake refused, certificate not trusted, bad or cut record */
 	F_COUNT
 };
 
@@ -42,6 +44,16 @@ enum rmode {
 #define SIZES_MAX 3   /* LIST sizes kept for RETR checks */
 
 struct bench;
+struct ssl_st;
+struct ssl_ctx_st;
+struct ssl_session_st;
+
+/* How a connection speaks TLS. */
+enum tls_mode {
+	TLS_NONE,
+	TLS_IMPLICIT, /* the handshake right after connect (port 995) */
+	TLS_STLS      /* STLS after the greeting, then the handshake */
+};
 
 /* One client connection and everything its current session has learned. */
 struct bconn {
@@ -65,6 +77,9 @@ struct bconn {
 	size_t outlen;    /* pending command bytes */
 	size_t outoff;
 	char out[96];
+	struct ssl_st *ssl;           /* NULL while in plaintext */
+	struct ssl_session_st *sess;  /* the last session the server gave, for resumption */
+	int hs;                       /* in a TLS handshake */
 };
 
 /* Per-workload hooks: the driver is told about each finished step and each ended session. */
@@ -98,6 +113,14 @@ struct bench {
 	uint64_t ok_steps[ST_COUNT];
 	uint64_t fails[F_COUNT];
 	char first_error[160];
+	enum tls_mode tls;
+	int tls12;            /* TLS 1.2 at most */
+	int resume;           /* offer each connection's last session again */
+	const char *cafile;   /* verify the server's certificate and address against it */
+	struct ssl_ctx_st *ssl_ctx;
+	uint64_t tls_full;    /* handshakes completed, full and resumed */
+	uint64_t tls_resumed;
+	char tls_version[64]; /* protocol and cipher of the first handshake */
 };
 
 /* loop.c: epoll loop and connection life. */
@@ -106,6 +129,8 @@ int bench_init(struct bench *b, int nconns);
 void bench_free(struct bench *b);
 /* Sets the session script (at most SCRIPT_MAX steps, ending with ST_QUIT). */
 void bench_script(struct bench *b, const enum step *steps, int n);
+/* Where step s first comes in the script, -1 if nowhere. */
+int bench_step_index(const struct bench *b, enum step s);
 /* Starts a new session on slot c; 0 or -1 (counted as a connect failure). */
 int conn_start(struct bench *b, struct bconn *c, double now);
 /* Closes c without counting anything. */
@@ -116,8 +141,25 @@ void conn_fail(struct bench *b, struct bconn *c, enum fail f, const char *why);
 int conn_retr_msg(const struct bench *b, const struct bconn *c);
 /* Sends the command of the current step, or parks the connection at ST_IDLE. */
 void conn_next(struct bench *b, struct bconn *c, double now);
+/* Sets the events epoll waits for on c. */
+void conn_watch(struct bench *b, struct bconn *c, uint32_t events);
 /* Runs until b->stop or until the deadline (absolute seconds); 0, or -1 on epoll failure. */
 int bench_loop(struct bench *b, double deadline);
+
+/* tls.c: TLS on the connections; the calls that fail a session have counted it. */
+int btls_init(struct bench *b, char *err, size_t errsize);
+void btls_free(struct bench *b);
+/* A new TLS connection on c->fd, offering c->sess; 0, or -1 after failing the session. */
+int btls_begin(struct bench *b, struct bconn *c);
+/* One handshake step: 1 done, 0 waiting for the socket, -1 failed. */
+int btls_handshake(struct bench *b, struct bconn *c);
+/* Bytes read or written (> 0), 0 after a close_notify (reads), -1 waiting for the socket
+ * (the events are set), -2 failed. */
+long btls_read(struct bench *b, struct bconn *c, char *buf, size_t n);
+long btls_write(struct bench *b, struct bconn *c, const char *buf, size_t n);
+/* Frees c->ssl; clean sends close_notify and keeps c->sess, otherwise c->sess is dropped. */
+void btls_end(struct bconn *c, int clean);
+void btls_forget(struct bconn *c);
 
 /* reply.c: reading and checking replies. */
 /* Consumes buffered bytes; 1 when the current step's reply is complete and good, 0 when more

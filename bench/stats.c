@@ -94,9 +94,9 @@ void json_str(const char *key, const char *v)
 void json_counters(const struct bench *b)
 {
 	static const char *steps[ST_COUNT] = { "greet", "user", "pass", "stat", "list",
-					       "uidl",  "retr", "idle", "noop", "quit" };
+					       "uidl",  "retr", "idle", "noop", "quit", "stls" };
 	static const char *fails[F_COUNT] = { "connect", "err", "format", "size", "closed",
-					      "timeout" };
+					      "timeout", "tls" };
 	char key[32];
 	uint64_t total = 0;
 
@@ -110,6 +110,11 @@ void json_counters(const struct bench *b)
 		snprintf(key, sizeof(key), "fail_%s", fails[f]);
 		json_int(key, (long long)b->fails[f]);
 		total += b->fails[f];
+	}
+	if (b->tls != TLS_NONE) {
+		json_int("tls_full", (long long)b->tls_full);
+		json_int("tls_resumed", (long long)b->tls_resumed);
+		json_str("tls_version", b->tls_version);
 	}
 	json_int("errors", (long long)total);
 	json_str("first_error", b->first_error);

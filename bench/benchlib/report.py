@@ -35,6 +35,17 @@ ROWS = [
     ("cluster: HAProxy+1, p99 ms", "cluster_1", "p99_ms", None),
     ("cluster: HAProxy+3, sessions/s (cpu: HAProxy)", "cluster_3", "sessions_per_s", None),
     ("cluster: HAProxy+3, p99 ms", "cluster_3", "p99_ms", None),
+    ("tls-sessions c=64: sessions/s", "tls-sessions", "sessions_per_s", "higher"),
+    ("tls-sessions c=64: p99 ms", "tls-sessions", "p99_ms", "lower"),
+    ("tls-resume c=64: sessions/s", "tls-resume", "sessions_per_s", "higher"),
+    ("tls-resume c=64: p99 ms", "tls-resume", "p99_ms", "lower"),
+    ("tls-resume: handshakes resumed/full", "tls-resume", "hs_pair", None),
+    ("tls-bigretr: MB/s", "tls-bigretr", "mb_per_s", "higher"),
+    ("tls-bigretr: AES-GCM 1 core MB/s", "tls-ceiling", "mb_per_s", None),
+    ("tls-hold: ok pass/stat/noop/quit", "tls-hold", "steps", None),
+    ("tls-hold: all logged in, s", "tls-hold", "login_all_s", "lower"),
+    ("tls-hold: KB per session (PSS)", "tls-hold", "kb_per_session", "lower"),
+    ("tls-hold: server processes", "tls-hold", "procs_hold", None),
     ("errors (all workloads)", "*", "errors", None),
 ]
 
@@ -61,6 +72,8 @@ def value(results, server, wkey, field):
         return None
     if field == "steps":
         return "/".join(str(r.get(k, 0)) for k in ("ok_pass", "ok_stat", "ok_noop", "ok_quit"))
+    if field == "hs_pair":
+        return "%d/%d" % (r.get("tls_resumed", 0), r.get("tls_full", 0))
     if field == "rss_pair":
         return "%d/%d" % (r.get("rss_idle_kb", 0), r.get("rss_max_kb", 0))
     return r.get(field)
@@ -144,6 +157,42 @@ def targets(results, n_hold):
     delta = g("ours", "stream", "rss_delta_kb")
     ok = None if delta is None else delta <= 1024
     out.append(check("stream: RSS <= 1 MiB above idle", ok, "%s KB above idle" % fmt(delta)))
+    return out
+
+
+def tls_targets(results, n_hold):
+    """The issue 13 targets, over implicit TLS; met is None when a figure is missing."""
+    def g(server, wkey, field):
+        v = value(results, server, wkey, field)
+        return v if isinstance(v, (int, float)) else None
+    out = []
+    o, d, h = (g(s, "tls-sessions", "sessions_per_s") for s in SERVERS)
+    err = g("ours", "tls-sessions", "errors")
+    ok = None if None in (o, d, h, err) else (o >= 5 * d and o >= 2 * h and err == 0)
+    out.append(check("tls-sessions c=64 >= 5x dovecot, >= 2x hp, 0 errors", ok,
+                     "%s vs %s / %s, errors %s" % (fmt(o), fmt(d), fmt(h), fmt(err))))
+    r, err = g("ours", "tls-resume", "sessions_per_s"), g("ours", "tls-resume", "errors")
+    ok = None if None in (o, r, err) else (r >= 2 * o and err == 0)
+    out.append(check("tls-resume >= 2x our full handshakes, 0 errors", ok,
+                     "%s vs %s, resumed/full %s, errors %s" % (
+                         fmt(r), fmt(o), value(results, "ours", "tls-resume", "hs_pair"),
+                         fmt(err))))
+    o, d, h = (g(s, "tls-bigretr", "mb_per_s") for s in SERVERS)
+    c = g("ours", "tls-ceiling", "mb_per_s")
+    bits = results.get("ours", {}).get("tls-ceiling", {}).get("bits", "?")
+    others = [x for x in (d, h) if x is not None]
+    ok = None if None in (o, c) or not others else (o >= 3 * max(others) and o >= c / 2)
+    out.append(check("tls-bigretr >= 3x dovecot and >= AES-GCM ceiling/2", ok,
+                     "%s MB/s vs %s / %s, AES-%s-GCM ceiling %s" % (
+                         fmt(o), fmt(d), fmt(h), bits, fmt(c))))
+    r = results.get("ours", {}).get("tls-hold", {})
+    steps = [r.get(k, 0) for k in ("ok_pass", "ok_stat", "ok_noop", "ok_quit")]
+    kb, dkb = r.get("kb_per_session"), g("dovecot", "tls-hold", "kb_per_session")
+    ok = None if kb is None else (min(steps) >= n_hold and kb <= 64)
+    out.append(check("tls-hold: all %d succeed, <= 64 KB/session" % n_hold, ok,
+                     "%s, %s KB (dovecot %s KB, hp %s KB)" % (
+                         "/".join(map(str, steps)), fmt(kb), fmt(dkb),
+                         fmt(g("dovecot_hp", "tls-hold", "kb_per_session")))))
     return out
 
 

@@ -59,23 +59,28 @@ class Ours:
 
     def __init__(self, binary, scratch):
         self.binary, self.scratch = binary, scratch
-        self.proc, self.port, self.startup_s = None, None, None
+        self.proc, self.port, self.startup_s, self.tls_port = None, None, None, None
 
-    def start(self, folder, timeout=120):
+    def start(self, folder, timeout=120, tls=None):
+        """tls: (cert, key) adds the implicit-TLS port (self.tls_port) and STLS."""
         log = os.path.join(self.scratch, "ours-%s.log" % os.path.basename(folder))
         t0 = time.monotonic()
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(
                 # Thousands of clients from 127.0.0.1: no cap per address (--max-per-ip 0).
                 [self.binary, "-p", "0", "-m", folder, "--max-connections", "20000",
-                 "--max-per-ip", "0"],
+                 "--max-per-ip", "0"] + (["--tls-cert", tls[0], "--tls-key", tls[1],
+                                          "--tls-port", "0"] if tls else []),
                 stdin=subprocess.DEVNULL, stdout=out, stderr=out)
-        pat = re.compile(rb"listening on 127\.0\.0\.1 port (\d+)")
+        pat = re.compile(rb"listening on 127\.0\.0\.1 port (\d+)\n")
+        tpat = re.compile(rb"listening on 127\.0\.0\.1 port (\d+) \(TLS\)")
         while time.monotonic() - t0 < timeout:
             with open(log, "rb") as f:
-                m = pat.search(f.read(65536))
-            if m:
+                text = f.read(65536)
+            m, t = pat.search(text), tpat.search(text)
+            if m and (t or not tls):
                 self.port = int(m.group(1))
+                self.tls_port = int(t.group(1)) if t else None
                 self.startup_s = time.monotonic() - t0
                 return
             if self.proc.poll() is not None:
@@ -96,9 +101,11 @@ class Ours:
 class Dovecot:
     """A private Dovecot: own config, base_dir, log and passwd-file; POP3 on 127.0.0.1."""
 
-    def __init__(self, scratch, mode, template, users):
+    def __init__(self, scratch, mode, template, users, tls=None):
+        """tls: (cert, key) turns on ssl and the pop3s listener (self.tls_port)."""
         self.name = "dovecot" if mode == "default" else "dovecot_hp"
-        self.mode, self.scratch, self.users = mode, scratch, users
+        self.mode, self.scratch, self.users, self.tls = mode, scratch, users, tls
+        self.tls_port = None
         self.run = os.path.join(scratch, "dovecot-" + mode)
         self.template, self.proc, self.port = template, None, None
 
@@ -116,7 +123,10 @@ class Dovecot:
         values = {"RUN": self.run, "MODE": self.mode, "PORT": str(self.port),
                   "PROCS": "11000", "CLIENTS": "15000",
                   "SERVICE_COUNT": "0" if hp else "1",
-                  "MIN_AVAIL": str(os.cpu_count() or 1) if hp else "0"}
+                  "MIN_AVAIL": str(os.cpu_count() or 1) if hp else "0",
+                  "SSL": "yes" if self.tls else "no",
+                  "TLS_PORT": str(self.tls_port or 0),
+                  "SSL_FILES": ("ssl_cert = <%s\nssl_key = <%s" % self.tls) if self.tls else ""}
         text = open(self.template).read()
         for k, v in values.items():
             text = text.replace("@%s@" % k, v)
@@ -129,6 +139,7 @@ class Dovecot:
 
     def start(self, timeout=30):
         self.port = free_port()
+        self.tls_port = free_port() if self.tls else None
         self.write_config()
         conf = os.path.join(self.run, "dovecot.conf")
         with open(os.path.join(self.run, "stderr.log"), "wb") as out:

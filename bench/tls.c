@@ -64,7 +64,7 @@ void btls_free(struct bench *b)
 static void fail_tls(struct bench *b, struct bconn *c, const char *what)
 {
 	char why[160], e[120] = "connection closed";
-	long v = c->ssl != NULL ? SSL_get_verify_result(c->ssl) : X509_V_OK;
+	long v = c->ssl != NULL && c->hs && b->cafile ? SSL_get_verify_result(c->ssl) : X509_V_OK;
 	unsigned long code = ERR_get_error();
 
 	if (v != X509_V_OK)

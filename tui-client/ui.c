@@ -146,17 +146,17 @@ void ui_connection_lost(struct ui *ui)
 		signal_exit(ui);
 		return;
 	}
-	if (pop3c_cancelled(ui->pc)) {
+	if (pop3c_cancelled(ui->pc) && !ui->quitting) {
 		/* The reply was cut off: the stream is out of step, so a new session follows. */
 		ui->reconnect = 1;
 		return;
 	}
 	ui->quit = 1;
 	ui->exit_status = 1;
-	snprintf(ui->exit_msg, sizeof(ui->exit_msg),
-		 "%s: connection to %s lost: %s; nothing was deleted on the server",
-		 program_invocation_short_name, ui->o->host,
-		 pop3c_error(ui->pc));
+	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s: connection to %s lost: %s; %s",
+		 program_invocation_short_name, ui->o->host, pop3c_error(ui->pc),
+		 ui->quitting ? "QUIT was sent, so the deletions may have taken effect"
+			      : "nothing was deleted on the server");
 }
 
 static void draw_title(struct ui *ui)

@@ -86,6 +86,7 @@ struct ui {
 	struct pop3c_wait wait;	/* ui_wait with this ui: every network wait of the session */
 	int reconnect;		/* a cancelled wait left the session out of step: connect again */
 	int listed;		/* logged in and the list loaded: the panes can be drawn */
+	int quitting;		/* QUIT is sent: the server may be deleting already */
 	int quit;		/* leave the loop; exit_status and exit_msg say how */
 	int exit_status;
 	char exit_msg[700];

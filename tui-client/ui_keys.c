@@ -220,6 +220,7 @@ static void act_quit(struct ui *ui)
 		ui_status(ui, 0, "not quitting; U undeletes all");
 		return;
 	}
+	ui->quitting = 1;
 	int r = pop3c_quit(ui->pc);
 
 	if (r == POP3C_FAIL) {

@@ -185,6 +185,7 @@ void ui_act_raw_run(struct ui *ui)
 	remember(ui, cmd, name);
 	snprintf(echo, sizeof(echo), "C: %s", strcmp(name, "PASS") == 0 ? "PASS ****" : cmd);
 	say(ui, echo, strlen(echo));
+	ui->quitting = strcmp(name, "QUIT") == 0;
 	int r = pop3c_raw(ui->pc, cmd, &out, &multi);
 
 	if (r != POP3C_FAIL) {

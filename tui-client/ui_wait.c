@@ -61,7 +61,9 @@ static void abort_session(struct ui *ui)
 {
 	ui->quit = 1;
 	ui->exit_status = 0;
-	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "aborted without QUIT: nothing was deleted on the server");
+	snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s",
+		 ui->quitting ? "left while the server answered QUIT: the deletions may have taken effect"
+			      : "aborted without QUIT: nothing was deleted on the server");
 }
 
 /*

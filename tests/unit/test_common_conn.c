@@ -498,6 +498,83 @@ static void test_read_raw_timeout(void)
 	close(peer);
 }
 
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* A login delay waits its whole time; pipelined input neither ends it nor is lost. */
+static void test_sleep_full_time(void)
+{
+	int peer;
+	struct conn *c = pair(5, &peer);
+	struct timespec t0;
+	char buf[64];
+	size_t len;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	put(peer, "QUIT\r\n", 6);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(conn_sleep(c, 150) == 0);
+	CHECK(seconds_since(&t0) >= 0.145);
+	CHECK(conn_read_line(c, buf, sizeof(buf), &len) == CONN_OK);
+	CHECK_STR(buf, "QUIT");
+	CHECK(conn_sleep(c, 0) == 0);
+	conn_free(c);
+	close(peer);
+}
+
+static void *shut_later(void *arg)
+{
+	nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
+	shutdown(*(int *)arg, SHUT_RDWR);
+	return NULL;
+}
+
+/* The accept loop evicts a delayed session by shutting its socket: the wait ends at once. */
+static void test_sleep_ends_on_shutdown(void)
+{
+	int peer, fd;
+	struct conn *c = pair(5, &peer);
+	struct timespec t0;
+	pthread_t t;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	fd = conn_fd(c);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	pthread_create(&t, NULL, shut_later, &fd);
+	CHECK(conn_sleep(c, 10000) < 0);
+	CHECK(seconds_since(&t0) < 5);
+	pthread_join(t, NULL);
+	conn_free(c);
+	close(peer);
+}
+
+/* A client that hangs up during its delay ends it (and gets no answer). */
+static void test_sleep_ends_on_peer_close(void)
+{
+	int peer;
+	struct conn *c = pair(5, &peer);
+	struct timespec t0;
+
+	CHECK(c != NULL);
+	if (c == NULL)
+		return;
+	put(peer, "PASS x\r\n", 8);
+	close(peer);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(conn_sleep(c, 10000) < 0);
+	CHECK(seconds_since(&t0) < 5);
+	conn_free(c);
+}
+
 TEST_MAIN("common_conn",
 	  TEST(test_crlf_and_bare_lf),
 	  TEST(test_pipelined_lines),
@@ -518,4 +595,7 @@ TEST_MAIN("common_conn",
 	  TEST(test_large_writes),
 	  TEST(test_write_to_closed_peer),
 	  TEST(test_read_raw_exact),
-	  TEST(test_read_raw_timeout))
+	  TEST(test_read_raw_timeout),
+	  TEST(test_sleep_full_time),
+	  TEST(test_sleep_ends_on_shutdown),
+	  TEST(test_sleep_ends_on_peer_close))

@@ -321,7 +321,7 @@ static void loop(struct ui *ui)
 		long t0 = ui_now_ms();
 
 		if (!ui_keys_dispatch(ui, key)) {
-			if (ui->view == UI_RAW && key < UI_FKEY)
+			if (ui->view == UI_RAW && UI_IS_CHAR(key))
 				ui_raw_insert(ui, (wchar_t)key);
 			else
 				ui_keys_unbound(ui, key);
@@ -376,7 +376,7 @@ static int prompt(struct ui *ui, const char *label, char *buf, size_t size, int 
 			break;
 		} else if ((key == UI_FK(KEY_BACKSPACE) || key == 0x7f || key == UI_CTRL('H')) && n > 0)
 			in[--n] = L'\0';
-		else if (key < UI_FKEY && key >= ' ' && n + 1 < sizeof(in) / sizeof(in[0])) {
+		else if (UI_IS_CHAR(key) && key >= ' ' && n + 1 < sizeof(in) / sizeof(in[0])) {
 			in[n++] = (wchar_t)key;
 			in[n] = L'\0';
 		}

@@ -98,7 +98,10 @@ struct ui {
 #define UI_CTRL(c) ((c) & 0x1f)
 #define UI_ESC 27
 /* Alt (Meta) with a character: the terminal sends Esc, then the character. */
-#define UI_ALT(c) ((c) | 0x20000000)
+#define UI_ALTKEY 0x20000000
+#define UI_ALT(c) ((c) | UI_ALTKEY)
+/* A key that types a character (not a function key, not Alt with one). */
+#define UI_IS_CHAR(k) ((k) >= 0 && ((k) & (UI_FKEY | UI_ALTKEY)) == 0)
 
 /* The input loop wakes this often (ms) to notice signals and a closed connection. */
 #define UI_TICK_MS 100

@@ -171,7 +171,9 @@ void ui_keys_unbound(struct ui *ui, int key)
 {
 	char name[16];
 
-	if (key >= UI_FKEY)
+	if (key & UI_ALTKEY && UI_IS_CHAR(key & ~UI_ALTKEY) && (key & ~UI_ALTKEY) >= ' ')
+		snprintf(name, sizeof(name), "Alt-%lc", (wint_t)(key & ~UI_ALTKEY));
+	else if (!UI_IS_CHAR(key))
 		snprintf(name, sizeof(name), "that key");
 	else if (key < ' ' || key == 0x7f)
 		snprintf(name, sizeof(name), "^%c", key == 0x7f ? '?' : key + '@');

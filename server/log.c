@@ -31,6 +31,16 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/* Octets of printable ASCII (backslash aside) at the start of p, at most max. */
+static size_t ascii_run(const unsigned char *p, size_t n, size_t max)
+{
+	size_t len = 0;
+
+	while (len < n && len < max && p[len] >= 0x20 && p[len] < 0x7f && p[len] != '\\')
+		len++;
+	return len;
+}
+
 size_t log_escape(const char *in, size_t n, char *out, size_t size)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -40,19 +50,19 @@ size_t log_escape(const char *in, size_t n, char *out, size_t size)
 	if (size == 0)
 		return 0;
 	for (size_t i = 0; i < n;) {
-		size_t len = p[i] >= 0x80 ? utf8_len(p + i, n - i) : 1;
-		int plain = len > 1 || (len == 1 && p[i] >= 0x20 && p[i] != 0x7f && p[i] != '\\');
+		size_t len = ascii_run(p + i, n - i, size - 1 - o);
 
-		if (plain) {
-			if (o + len >= size)
-				break;
+		/* A UTF-8 sequence goes whole or not at all. */
+		if (len == 0 && p[i] >= 0x80 && (len = utf8_len(p + i, n - i)) >= size - o)
+			break;
+		if (len > 0) {
 			memcpy(out + o, p + i, len);
 			o += len;
 			i += len;
 			continue;
 		}
 		if (o + 4 >= size)
-			break;
+			break;	/* \xNN and the NUL do not fit */
 		out[o++] = '\\';
 		out[o++] = 'x';
 		out[o++] = hex[p[i] >> 4];

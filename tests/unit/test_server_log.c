@@ -84,6 +84,52 @@ static void test_truncation_keeps_items_whole(void)
 	CHECK(log_escape("x", 1, out, 0) == 0);
 }
 
+/* Undo the escaping: \xNN back to the octet; returns the length. */
+static size_t unescape(const char *in, unsigned char *out)
+{
+	size_t o = 0;
+
+	for (const char *p = in; *p; p++) {
+		unsigned v;
+
+		if (p[0] == '\\' && p[1] == 'x' && sscanf(p + 2, "%2x", &v) == 1) {
+			out[o++] = (unsigned char)v;
+			p += 3;
+		} else {
+			out[o++] = (unsigned char)*p;
+		}
+	}
+	return o;
+}
+
+/* Random octets: the output holds no control octet, no raw backslash, and gives the input back. */
+static void test_random_round_trip(void)
+{
+	unsigned seed = 12345;
+	unsigned char in[64], back[64];
+	char out[4 * sizeof(in) + 1];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t n = (size_t)(round % 64);
+
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* Mostly ASCII and UTF-8 lead and continuation octets, some controls. */
+			in[i] = (unsigned char)(seed >> 16);
+		}
+		log_escape((const char *)in, n, out, sizeof(out));
+		for (const unsigned char *q = (const unsigned char *)out; *q; q++)
+			if (*q < 0x20 || *q == 0x7f || (*q == '\\' && q[1] != 'x')) {
+				CHECK(0);
+				return;
+			}
+		if (unescape(out, back) != n || memcmp(back, in, n) != 0) {
+			CHECK(0);
+			return;
+		}
+	}
+}
+
 /* Run fn with stderr sent to a file; returns what it wrote (static buffer). */
 static const char *captured(void (*fn)(void))
 {
@@ -150,5 +196,6 @@ TEST_MAIN("server_log",
 	  TEST(test_utf8_invalid_escaped),
 	  TEST(test_c1_controls_escaped),
 	  TEST(test_truncation_keeps_items_whole),
+	  TEST(test_random_round_trip),
 	  TEST(test_lines_cannot_be_forged),
 	  TEST(test_long_line_is_one_line))

@@ -1,4 +1,4 @@
-"""report.py: the one results table, the targets of issue 4, and the JSON file."""
+"""report.py: the one results table, the targets of issues 4 and 15, and the JSON file."""
 import json
 import os
 import platform
@@ -46,6 +46,12 @@ ROWS = [
     ("tls-hold: all logged in, s", "tls-hold", "login_all_s", "lower"),
     ("tls-hold: KB per session (PSS)", "tls-hold", "kb_per_session", "lower"),
     ("tls-hold: server processes", "tls-hold", "procs_hold", None),
+    ("floor c=64: ours, sessions/s", "floor_ours", "sessions_per_s", None),
+    ("floor c=64: ours, server CPU us/session", "floor_ours", "cpu_us_per_session", None),
+    ("floor c=64: floor, sessions/s (cpu: floor)", "floor_floor", "sessions_per_s", None),
+    ("floor c=64: floor, server CPU us/session", "floor_floor", "cpu_us_per_session", None),
+    ("floor c=64: ours/floor, sessions/s", "floor_ratio", "ratio", None),
+    ("floor c=64: floor/ours, CPU per session", "floor_ratio", "cpu_ratio", None),
     ("errors (all workloads)", "*", "errors", None),
 ]
 
@@ -157,6 +163,11 @@ def targets(results, n_hold):
     delta = g("ours", "stream", "rss_delta_kb")
     ok = None if delta is None else delta <= 1024
     out.append(check("stream: RSS <= 1 MiB above idle", ok, "%s KB above idle" % fmt(delta)))
+    o, f = g("ours", "floor_ours", "sessions_per_s"), g("ours", "floor_floor", "sessions_per_s")
+    r = g("ours", "floor_ratio", "ratio")
+    ok = None if None in (o, f) else (r is not None and r >= 0.8)
+    out.append(check("sessions c=64 >= 0.8 of the floor, 0 errors (issue 15)", ok,
+                     "%s vs %s sessions/s, ours/floor %s" % (fmt(o), fmt(f), fmt(r))))
     return out
 
 

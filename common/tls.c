@@ -51,6 +51,11 @@ void tls_error_string(char *buf, size_t size)
 	ERR_clear_error();
 }
 
+void tls_clear_thread_errors(void)
+{
+	ERR_clear_error();
+}
+
 static SSL_CTX *new_ctx(const SSL_METHOD *method, char *err, size_t errsize)
 {
 	SSL_CTX *ctx = SSL_CTX_new(method);

@@ -32,5 +32,7 @@ struct ssl_ctx_st *tls_server_get(struct tls_server *t);
 const char *tls_server_cert_path(const struct tls_server *t);
 /* The last OpenSSL error of this thread as text (and clears the queue). */
 void tls_error_string(char *buf, size_t size);
+/* Forget OpenSSL's errors queued on this thread (a reused thread starts clean). */
+void tls_clear_thread_errors(void);
 
 #endif

@@ -1,9 +1,12 @@
-/* The server: start-up in order, the accept loop, one detached thread per connection, eviction, shutdown. */
+/* The server: start-up in order, the accept loop, one pool thread per connection, eviction, shutdown. */
 #include "log.h"
 #include "net.h"
+#include "pool.h"
+#include "scan.h"
 #include "session.h"
 #include "startup.h"
 #include "sysd.h"
+#include "tls.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,6 +23,7 @@
 
 /* Sessions alive now, so that shutdown can end them; guarded by live_lock. */
 struct live {
+	struct pool_job job;	/* first: the pool hands this back */
 	struct session *s;
 	int evicted;		/* its socket was shut to make room */
 	struct live *prev, *next;
@@ -42,10 +46,17 @@ static void on_signal(int sig)
 	errno = saved;
 }
 
-static void *session_thread(void *arg)
+/*
+ * A pool thread serves one connection.  All of a session's state is in l->s, made fresh
+ * for this connection; what the thread itself keeps (the per-thread error strings of a
+ * scan and of OpenSSL) is cleared here, so nothing of the previous session is seen.
+ */
+static void session_job(struct pool_job *job)
 {
-	struct live *l = arg;
+	struct live *l = (struct live *)job;
 
+	scan_clear_error();
+	tls_clear_thread_errors();
 	session_run(l->s);
 	pthread_mutex_lock(&live_lock);
 	if (l->prev)
@@ -63,7 +74,7 @@ static void *session_thread(void *arg)
 	pthread_mutex_unlock(&live_lock);
 	session_free(l->s);
 	free(l);
-	return NULL;
+	tls_clear_thread_errors();
 }
 
 /* Turn a client away at once, without a thread. */
@@ -160,10 +171,9 @@ static int evict_one(const struct server_config *cfg)
 	return 0;
 }
 
-static void start_session(int fd, int tls, const struct server_config *cfg, pthread_attr_t *attr)
+static void start_session(int fd, int tls, const struct server_config *cfg)
 {
 	static unsigned long next_id = 1;
-	pthread_t t;
 
 	pthread_mutex_lock(&live_lock);
 	if (live_count - evicting >= cfg->max_connections && evict_one(cfg) < 0) {
@@ -176,7 +186,7 @@ static void start_session(int fd, int tls, const struct server_config *cfg, pthr
 
 	if (l != NULL)
 		l->s->implicit_tls = tls;
-	if (l == NULL || pthread_create(&t, attr, session_thread, l) != 0) {
+	if (l == NULL || pool_submit(&l->job) < 0) {
 		pthread_mutex_unlock(&live_lock);
 		if (l != NULL) {
 			conn_free(l->s->conn);	/* closes fd */
@@ -198,7 +208,7 @@ static void start_session(int fd, int tls, const struct server_config *cfg, pthr
 	pthread_mutex_unlock(&live_lock);
 }
 
-static void accept_one(int lfd, int tls, const struct server_config *cfg, pthread_attr_t *attr)
+static void accept_one(int lfd, int tls, const struct server_config *cfg)
 {
 	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
@@ -210,7 +220,7 @@ static void accept_one(int lfd, int tls, const struct server_config *cfg, pthrea
 		return;
 	}
 	net_nodelay(fd);
-	start_session(fd, tls, cfg, attr);
+	start_session(fd, tls, cfg);
 }
 
 /* Read what the signal handler wrote: 1 when it is time to stop; a SIGHUP reloads here. */
@@ -235,15 +245,33 @@ static int handle_signals(const struct server_config *cfg)
 	return stop;
 }
 
+/* An environment variable's number, or def: the pool's knobs are for tests (tests/concurrency). */
+static unsigned env_number(const char *name, unsigned def)
+{
+	const char *v = getenv(name);
+	char *end;
+	unsigned long n = v ? strtoul(v, &end, 10) : 0;
+
+	return v && *v && *end == '\0' && n <= 100000 ? (unsigned)n : def;
+}
+
+static void start_pool(void)
+{
+	struct pool_config pc = {
+		.run = session_job, .stack = POP3_THREAD_STACK, .reserve = POP3_POOL_RESERVE,
+		.idle_s = env_number("MAILROOM_POOL_IDLE_S", POP3_POOL_IDLE),
+		.max = env_number("MAILROOM_POOL_MAX", 0),
+	};
+
+	pool_init(&pc);
+}
+
 static void serve(const struct listeners *ls, const struct server_config *cfg)
 {
 	struct pollfd p[MAX_LISTEN + 1];
-	pthread_attr_t attr;
 	sigset_t block, old;
 
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, POP3_THREAD_STACK);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	start_pool();
 	/* Session threads never take signals; the accept loop hears them through a pipe. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
@@ -260,10 +288,9 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 		pthread_sigmask(SIG_BLOCK, &block, &old);
 		for (int i = 0; i < ls->n; i++)
 			if (p[i].revents & POLLIN)
-				accept_one(ls->fd[i], ls->tls[i], cfg, &attr);
+				accept_one(ls->fd[i], ls->tls[i], cfg);
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
-	pthread_attr_destroy(&attr);
 }
 
 /* End every session without UPDATE: their sockets are shut, their deletions dropped. */

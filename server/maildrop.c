@@ -111,17 +111,34 @@ static struct maildrop *registry_get(const char *dir, int fd, const struct stat 
 	return md;
 }
 
-struct maildrop *maildrop_open(const char *dir, int flags)
+/* A known folder by its identity (one stat, no descriptor): a new reference, or NULL. */
+static struct maildrop *registry_ref(const char *dir, int flags)
 {
 	struct stat st;
-	int fd = open_folder(dir, flags, &st);
+	struct maildrop *md = NULL;
 
-	if (fd < 0)
-		return NULL;
-	struct maildrop *md = registry_get(dir, fd, &st);
+	if ((flags & MAILDROP_NOFOLLOW ? lstat(dir, &st) : stat(dir, &st)) < 0 || !S_ISDIR(st.st_mode))
+		return NULL;	/* open_folder says why */
+	pthread_mutex_lock(&registry_lock);
+	md = registry_find(&st);
+	if (md != NULL)
+		md->refs++;
+	pthread_mutex_unlock(&registry_lock);
+	return md;
+}
 
-	if (md == NULL)
-		return NULL;
+struct maildrop *maildrop_open(const char *dir, int flags)
+{
+	/* A login to a folder in use costs one stat; only a new index opens the folder. */
+	struct maildrop *md = registry_ref(dir, flags);
+
+	if (md == NULL) {
+		struct stat st;
+		int fd = open_folder(dir, flags, &st);
+
+		if (fd < 0 || (md = registry_get(dir, fd, &st)) == NULL)
+			return NULL;
+	}
 	/* Sessions of this folder wait here for its first scan; those of others do not. */
 	pthread_mutex_lock(&md->lock);
 	int r = md->scanned ? 0 : scan_folder(md);

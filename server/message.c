@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 /* Read up to want octets (fewer only at end of file or on error), retrying on EINTR. */
@@ -118,16 +117,20 @@ static int send_block(struct sender *sn, size_t n)
 	return take < n;
 }
 
-/* After a whole RETR: NULL when the file is still what was listed and sent, else why not. */
-static const char *retr_check(int fd, off_t size, const struct sender *sn, uint64_t wire, size_t end)
+/*
+ * After a whole RETR: NULL when the file is still what was listed and sent, else why
+ * not.  The file must end where the listing said (one more read finds its end, as
+ * the read loop of a whole file would), and the octets sent must be the wire size.
+ */
+static const char *retr_check(int fd, const struct sender *sn, uint64_t wire, size_t end)
 {
-	struct stat st;
+	char more;
+	ssize_t n = read_some(fd, &more, 1);
 
-	if (fstat(fd, &st) < 0)
-		return "cannot check the file after sending it";
-	if (st.st_size != size)
-		return st.st_size > size ? "the file grew while it was sent"
-					 : "the file shrank while it was sent";
+	if (n < 0)
+		return "cannot check the end of the file";
+	if (n > 0)
+		return "the file grew while it was sent";
 	/* The octets sent less the stuffed dots and the terminator are the wire size. */
 	if (sn->out + end - 3 - sn->enc.dots != wire)
 		return "the file changed while it was sent (wire size differs from the listing)";
@@ -163,7 +166,7 @@ int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_li
 	size_t len = pop3_encode_end(&sn.enc, sn.buf);
 
 	ret = -2;
-	if (body_lines < 0 && (*why_r = retr_check(fd, size, &sn, wire, len)) != NULL)
+	if (body_lines < 0 && (*why_r = retr_check(fd, &sn, wire, len)) != NULL)
 		goto out;
 	ret = conn_write(c, sn.buf, len) < 0 ? -1 : 0;
 out:

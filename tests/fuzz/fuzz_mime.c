@@ -1,4 +1,6 @@
 /* Fuzz target: the client's MIME decoding, and the promise that nothing it returns can drive a terminal. */
+#include "attach.h"
+#include "mailcap.h"
 #include "mime.h"
 
 #include <stdint.h>
@@ -65,11 +67,46 @@ static void check_header(const char *what, const char *s)
 	check_display(what, s, strlen(s), "");
 }
 
-static void parse(const char *in, size_t len)
+/* Every part lies inside the input, decodes to its listed size, and has a safe name. */
+static void check_parts(const struct mime_msg *m, const char *in, size_t len, int partial)
 {
-	struct mime_msg *m;
+	char name[ATTACH_NAME_MAX], tmp[80], *data;
+	size_t n;
 
-	if (mime_parse(in, len, &m) != 0)
+	CHECK(m->nparts <= 4096, "%zu parts", m->nparts);
+	for (size_t i = 0; i < m->nparts; i++) {
+		const struct mime_part *p = &m->parts[i];
+
+		CHECK(p->type != NULL, "part %zu has no type", i);
+		check_header("part type", p->type);
+		if (p->filename != NULL)
+			check_header("part file name", p->filename);
+		CHECK(p->off <= len && p->len <= len - p->off, "part %zu at %zu+%zu of %zu", i, p->off, p->len, len);
+		CHECK(p->size <= len, "part of %zu octets from %zu", p->size, len);
+		CHECK(p->depth >= 0 && p->depth <= 64, "part depth %d", p->depth);
+		if (!partial)
+			CHECK(p->size_known, "part %zu: size unknown in a whole message", i);
+		if (mime_part_data(p, in, &data, &n) == 0) {
+			CHECK(n == p->size, "part %zu: %zu octets, listed %zu", i, n, p->size);
+			free(data);
+		}
+		attach_safe_name(p->filename, i, p->type, name, sizeof name);
+		CHECK(name[0] != '\0' && name[0] != '.' && strchr(name, '/') == NULL, "unsafe name \"%s\"", name);
+		check_header("safe name", name);
+		attach_tmp_name(name, tmp, sizeof tmp);
+		CHECK(tmp[0] != '\0' && tmp[0] != '.' && tmp[0] != '-' &&
+		      strspn(tmp, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(tmp),
+		      "unsafe temporary name \"%s\"", tmp);
+	}
+}
+
+static void parse(const char *in, size_t len, int partial)
+{
+	struct mime_opts o = { .partial = partial };
+	struct mime_msg *m;
+	char date[16];
+
+	if (mime_parse_opts(in, len, &o, &m) != 0)
 		return;	/* out of memory: allowed */
 	check_header("From", m->from);
 	check_header("To", m->to);
@@ -81,14 +118,48 @@ static void parse(const char *in, size_t len)
 	CHECK(strlen(m->body) == m->body_len, "body_len %zu, strlen %zu", m->body_len,
 	      strlen(m->body));
 	check_display("body", m->body, m->body_len, "\n\t");
-	for (size_t i = 0; i < m->natt; i++) {
-		CHECK(m->att[i].type != NULL, "attachment %zu has no type", i);
-		check_header("attachment type", m->att[i].type);
-		if (m->att[i].filename != NULL)
-			check_header("attachment file name", m->att[i].filename);
-		CHECK(m->att[i].size <= len, "attachment of %zu octets from %zu", m->att[i].size, len);
-	}
+	check_parts(m, in, len, partial);
+	mime_date_short(m->date, date, sizeof date);
+	CHECK(date[0] == '\0' || (strlen(date) == 10 && date[4] == '-' && date[7] == '-'), "date \"%s\"", date);
 	mime_free(m);
+}
+
+/* The text renderers: flowed text and HTML (whose output is sanitised before display). */
+static void renderers(const char *in, size_t len)
+{
+	size_t n;
+	char *t = mime_flowed_join(in, len, len > 0 && (in[0] & 1), &n);
+
+	if (t != NULL) {
+		CHECK(strlen(t) <= n && t[n] == '\0', "flowed: length %zu", n);
+		CHECK(n <= len * 2 + 2, "flowed: %zu octets from %zu", n, len);
+	}
+	free(t);
+	t = mime_html_to_text(in, len, &n);
+	if (t != NULL)
+		CHECK(t[n] == '\0', "html: not terminated");
+	free(t);
+}
+
+/* Each line as a mailcap entry, expanded: the file path is always quoted or inside quotes. */
+static void mailcap(const char *in, size_t len)
+{
+	char line[MAILCAP_LINE_MAX], *cmd;
+	struct mailcap_entry e;
+	size_t n = len < sizeof line - 1 ? len : sizeof line - 1;
+	int has;
+
+	memcpy(line, in, n);
+	line[n] = '\0';
+	if (mailcap_parse_line(line, &e) != 0)
+		return;
+	CHECK(e.type != NULL && e.command != NULL, "entry without type or command");
+	mailcap_type_match(e.type, "image/png");
+	cmd = mailcap_expand(e.command, "/tmp/mailroom-X/f.pdf", "application/pdf", "utf-8", &has);
+	if (cmd != NULL)
+		CHECK(!has || strstr(cmd, "/tmp/mailroom-X/f.pdf") != NULL, "%%s lost in \"%s\"", cmd);
+	free(cmd);
+	mailcap_entry_free(&e);
 }
 
 static void decoders(const char *in, size_t len)
@@ -151,7 +222,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (in == NULL)
 		return 0;
 	memcpy(in, data, size);
-	parse(in, size);
+	parse(in, size, 0);
+	parse(in, size, 1);
+	renderers(in, size);
+	mailcap(in, size);
 	decoders(in, size);
 	charset(in, size);
 	free(in);

@@ -1,9 +1,11 @@
 /* Saving a retrieved message atomically into the save folder, once. */
 #include "save.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -39,6 +41,64 @@ int save_exists(const char *dir, const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	return lstat(path, &st) == 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void save_index_free(struct save_index *ix)
+{
+	for (size_t i = 0; i < ix->n; i++)
+		free(ix->names[i]);
+	free(ix->names);
+	ix->names = NULL;
+	ix->n = 0;
+}
+
+/* Append a copy of name; 0 or -1 when out of memory. */
+static int index_add(struct save_index *ix, size_t *cap, const char *name)
+{
+	if (ix->n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		char **v = realloc(ix->names, c * sizeof(*v));
+
+		if (v == NULL)
+			return -1;
+		ix->names = v, *cap = c;
+	}
+	if ((ix->names[ix->n] = strdup(name)) == NULL)
+		return -1;
+	ix->n++;
+	return 0;
+}
+
+int save_index_load(const char *dir, struct save_index *ix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t cap = 0;
+	int ret = 0;
+
+	ix->names = NULL, ix->n = 0;
+	if (d == NULL)
+		return 0;	/* no folder yet: nothing saved */
+	while (ret == 0 && (e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			ret = index_add(ix, &cap, e->d_name);
+	closedir(d);
+	if (ret < 0) {
+		save_index_free(ix);
+		return -1;
+	}
+	qsort(ix->names, ix->n, sizeof(*ix->names), cmp_name);
+	return 0;
+}
+
+int save_index_has(const struct save_index *ix, const char *name)
+{
+	return ix->n > 0 && bsearch(&name, ix->names, ix->n, sizeof(*ix->names), cmp_name) != NULL;
 }
 
 /* Write all of data to fd; 0 or -1 with errno. */

@@ -13,6 +13,18 @@ void save_name(const char *uid, unsigned num, char *name, size_t size);
 /* 1 when dir/name already exists, else 0. */
 int save_exists(const char *dir, const char *name);
 
+/* The names in the save folder, read once: a stat per message costs seconds at 100,000. */
+struct save_index {
+	char **names;	/* sorted */
+	size_t n;
+};
+
+/* Read dir's names (none when it is missing); 0, or -1 when out of memory (ix then empty). */
+int save_index_load(const char *dir, struct save_index *ix);
+/* 1 when name was in the folder when it was read, else 0. */
+int save_index_has(const struct save_index *ix, const char *name);
+void save_index_free(struct save_index *ix);
+
 /*
  * Write data to dir/name (creating dir if missing): a temporary file opened with
  * O_EXCL, every write checked, fsync, then linked into place, so no reader ever sees

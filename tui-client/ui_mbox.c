@@ -111,11 +111,16 @@ int ui_mbox_load(struct ui *ui)
 		free(v);
 		return -1;
 	}
+	/* One read of the save folder, not a stat per message. */
+	struct save_index ix;
+
+	save_index_load(ui->o->save_dir, &ix);
 	for (size_t i = 0; i < n; i++) {
 		ui->msgs[i].e = v[i];
 		save_name(v[i].uid, v[i].num, name, sizeof(name));
-		ui->msgs[i].saved = save_exists(ui->o->save_dir, name);
+		ui->msgs[i].saved = save_index_has(&ix, name);
 	}
+	save_index_free(&ix);
 	ui->n = n;
 	free(v);
 	return 0;

@@ -181,6 +181,20 @@ static void dates(void)
 	check_date(NULL, "");
 }
 
+static void joiners_kept(void)
+{
+	/* man ZWJ woman, thumbs up + VS16, e + combining acute: all kept as they are. */
+	static const char t[] = "\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 \xf0\x9f\x91\x8d\xef\xb8\x8f e\xcc\x81";
+	size_t n;
+	char *s = mime_sanitize(t, sizeof t - 1, &n);
+
+	CHECK(s != NULL && n == sizeof t - 1 && memcmp(s, t, n) == 0);
+	free(s);
+	s = mime_decode_header(t, sizeof t - 1);
+	CHECK_STR(s, t);
+	free(s);
+}
+
 TEST_MAIN("mime parts",
 	  TEST(partial_sizes_are_unknown),
 	  TEST(part_data_is_decoded),
@@ -188,4 +202,5 @@ TEST_MAIN("mime parts",
 	  TEST(hostile_forward_nesting_is_bounded),
 	  TEST(flowed_text),
 	  TEST(html_structure),
-	  TEST(dates))
+	  TEST(dates),
+	  TEST(joiners_kept))

@@ -65,6 +65,25 @@ static void test_names(void)
 	CHECK_STR(name, "msg-7.eml");
 }
 
+static void test_index(void)
+{
+	const char *dir = fresh_dir("index");
+	struct save_index ix;
+	char err[256];
+	int existed;
+
+	CHECK(save_index_load("/nonexistent/folder", &ix) == 0 && ix.n == 0);
+	CHECK(!save_index_has(&ix, "a.eml"));
+	CHECK(save_message(dir, "b.eml", "x", 1, &existed, err, sizeof(err)) == 0);
+	CHECK(save_message(dir, "a.eml", "x", 1, &existed, err, sizeof(err)) == 0);
+	CHECK(save_index_load(dir, &ix) == 0);
+	CHECK(ix.n == 2);
+	CHECK(save_index_has(&ix, "a.eml") && save_index_has(&ix, "b.eml"));
+	CHECK(!save_index_has(&ix, "c.eml") && !save_index_has(&ix, "."));
+	save_index_free(&ix);
+	CHECK(ix.n == 0 && ix.names == NULL);
+}
+
 static void test_atomic_save(void)
 {
 	const char *dir = fresh_dir("atomic");
@@ -173,6 +192,6 @@ static void test_cleanup(void)
 	CHECK(system(cmd) == 0);
 }
 
-TEST_MAIN("client_save", TEST(test_setup), TEST(test_names), TEST(test_atomic_save), TEST(test_no_second_copy),
+TEST_MAIN("client_save", TEST(test_setup), TEST(test_names), TEST(test_index), TEST(test_atomic_save), TEST(test_no_second_copy),
 	  TEST(test_creates_missing_dir), TEST(test_dir_is_a_file), TEST(test_write_fails_no_partial),
 	  TEST(test_no_permission), TEST(test_cleanup))

@@ -6,7 +6,7 @@
 #   make install         mailroom-pop3d, mailroom, their man pages and the systemd units
 #                        (PREFIX=/usr/local, DESTDIR, BINDIR, SBINDIR, MANDIR, SYSCONFDIR, UNITDIR)
 #   make uninstall       removes exactly what install put there
-#   make demo | bench | fuzz | clean
+#   make demo | bench | bench-client | fuzz | clean
 # CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS are taken from the environment or the command line
 # (dpkg-buildflags); the warnings, -D_GNU_SOURCE and -pthread are added to them, never replaced.
 
@@ -62,7 +62,7 @@ CLIENT_LIBS := $(CURSES_LIBS) $(SSL_LIBS) $(LDLIBS)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all server test unit demo bench fuzz clean check-flags install uninstall
+.PHONY: all server test unit demo bench bench-client fuzz clean check-flags install uninstall
 all: pop3d client
 
 server: pop3d
@@ -118,6 +118,10 @@ demo: all
 bench: all
 	@$(MAKE) -C bench
 	@bench/run
+
+# The client's first screen and all headers on 10,000 and 100,000 messages, against mutt.
+bench-client: all
+	@bench/client-bench
 
 fuzz:
 	@$(MAKE) -C tests/fuzz

@@ -5,6 +5,7 @@
 #include "maildrop.h"
 #include "net.h"
 #include "pop3.h"
+#include "scan.h"
 #include "startup.h"
 #include "sysd.h"
 #include "tls.h"
@@ -275,8 +276,15 @@ void startup_check_mailbox(const char *dir)
 	uint64_t octets;
 
 	startup_check_folder(dir);
+	scan_clear_error();
 	struct maildrop *md = maildrop_open(dir, 0);
 
+	/* A full disk or a held lock may pass: logins are refused until then, not the start. */
+	if (md == NULL && scan_error() != NULL) {
+		log_msg("mailbox %s: %s (%s); logins are refused until it can be", dir, scan_error(),
+			strerror(errno));
+		return;
+	}
 	if (md == NULL)
 		die("mailbox %s: %s", dir, strerror(errno));
 	maildrop_totals(md, &count, &octets);

@@ -68,6 +68,12 @@ static void on_signal(int sig)
 	got_signal = sig;
 }
 
+void ui_note_hangup(void)
+{
+	if (!got_signal)
+		got_signal = SIGHUP;
+}
+
 int ui_signal_pending(int sig)
 {
 	if (sig == SIGINT && got_signal == SIGINT) {

@@ -115,6 +115,8 @@ void ui_redraw(struct ui *ui);
 void ui_relayout(struct ui *ui);
 /* 1 when a signal arrived: SIGINT (taken, so that it only cancels), or with 0 any other. */
 int ui_signal_pending(int sig);
+/* The terminal has gone (its window closed with no SIGHUP): end as SIGHUP would. */
+void ui_note_hangup(void);
 /* Read a line without echo (a password); 0, or -1 when cancelled. */
 int ui_prompt_hidden(struct ui *ui, const char *label, char *buf, size_t size);
 void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

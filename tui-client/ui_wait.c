@@ -83,6 +83,11 @@ int ui_wait_keys(struct ui *ui)
 
 	if (!stop && poll(&p, 1, 0) <= 0)
 		return 0;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* No terminal to read from: stop rather than spin on it. */
+		ui_note_hangup();
+		return 1;
+	}
 	nodelay(stdscr, TRUE);
 	while (!stop && (r = get_wch(&ch)) != ERR) {
 		int key = r == KEY_CODE_YES ? UI_FK((int)ch) : (int)ch;

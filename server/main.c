@@ -309,6 +309,7 @@ static void shutdown_sessions(const struct listeners *ls)
 		if (pthread_cond_timedwait(&live_cond, &live_lock, &deadline) != 0)
 			break;
 	pthread_mutex_unlock(&live_lock);
+	pool_stop(1000);
 }
 
 static void setup_signals(void)

@@ -14,11 +14,12 @@
  * Everything below is guarded by lock.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake;
+static pthread_cond_t wake, left;	/* left: a parked thread exited after pool_stop */
 static struct pool_config cfg;
 static pthread_attr_t attr;
 static struct pool_job *head, *tail;	/* jobs not yet taken */
 static unsigned queued, waiting, threads;
+static int stopping;
 
 void pool_init(const struct pool_config *c)
 {
@@ -28,6 +29,7 @@ void pool_init(const struct pool_config *c)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&wake, &ca);
+	pthread_cond_init(&left, &ca);
 	pthread_condattr_destroy(&ca);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, cfg.stack);
@@ -73,7 +75,7 @@ static struct pool_job *next_job(void)
 
 	pthread_mutex_lock(&lock);
 	waiting++;
-	while (head == NULL) {
+	while (head == NULL && !stopping) {
 		if (pthread_cond_timedwait(&wake, &lock, &until) != ETIMEDOUT || head != NULL)
 			continue;
 		if (threads > cfg.reserve)
@@ -85,6 +87,8 @@ static struct pool_job *next_job(void)
 		job = pop();
 	else
 		threads--;
+	if (stopping)
+		pthread_cond_broadcast(&left);
 	pthread_mutex_unlock(&lock);
 	return job;
 }
@@ -123,11 +127,22 @@ int pool_submit(struct pool_job *job)
 	return -1;
 }
 
-unsigned pool_threads(void)
+void pool_stop(int wait_ms)
 {
-	pthread_mutex_lock(&lock);
-	unsigned n = threads;
+	struct timespec until;
 
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += wait_ms / 1000;
+	until.tv_nsec += (wait_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&lock);
+	stopping = 1;
+	pthread_cond_broadcast(&wake);
+	while (waiting > 0)
+		if (pthread_cond_timedwait(&left, &lock, &until) != 0)
+			break;
 	pthread_mutex_unlock(&lock);
-	return n;
 }

@@ -27,7 +27,10 @@ void pool_init(const struct pool_config *cfg);
  * thread could be started, and the job is the caller's again.
  */
 int pool_submit(struct pool_job *job);
-/* Threads alive now (serving or parked), for tests and logs. */
-unsigned pool_threads(void);
+/*
+ * At shutdown, once the sessions have ended: parked threads exit (waited for up to wait_ms),
+ * and threads still serving exit when done, so none is left behind at exit.
+ */
+void pool_stop(int wait_ms);
 
 #endif

@@ -3,6 +3,7 @@
 #include "harness.h"
 #include "mailcap.h"
 #include "save.h"
+#include "viewer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,42 @@ static void never_replaces(void)
 	CHECK(system(path) == 0);
 }
 
+static void private_copies(void)
+{
+	struct viewer_tmp t;
+	struct stat st;
+	char *out = NULL;
+	size_t n = 0;
+	int status = -1;
+
+	setenv("TMPDIR", scratch, 1);
+	CHECK(viewer_tmp_create(&t, "page", "%s.html", "<p>hi</p>", 9) == 0);
+	CHECK(strncmp(t.path, scratch, strlen(scratch)) == 0);
+	CHECK(strlen(t.path) > 10 && strcmp(t.path + strlen(t.path) - 10, "/page.html") == 0);
+	CHECK(stat(t.path, &st) == 0 && (st.st_mode & 07777) == 0600);
+	CHECK(stat(t.dir, &st) == 0 && (st.st_mode & 07777) == 0700);
+	/* A template that would add a shell character is not used. */
+	struct viewer_tmp u;
+
+	CHECK(viewer_tmp_create(&u, "page", "%s;rm", "x", 1) == 0);
+	CHECK(strcmp(u.path + strlen(u.path) - 5, "/page") == 0);
+	viewer_tmp_remove(&u);
+	/* Without %s the file is the command's input; the output is collected. */
+	CHECK(viewer_run("cat; echo done >&2", t.path, &out, &n, &status) == 0);
+	CHECK(status == 0 && out != NULL && strcmp(out, "<p>hi</p>done\n") == 0 && n == 14);
+	free(out);
+	CHECK(viewer_run("exit 3", NULL, &out, &n, &status) == 0 && status == 3);
+	free(out);
+	CHECK(viewer_test("true", NULL) == 1 && viewer_test("false", NULL) == 0);
+	char dir[sizeof t.dir], path[sizeof t.path];
+
+	memcpy(dir, t.dir, sizeof dir);
+	memcpy(path, t.path, sizeof path);
+	viewer_tmp_remove(&t);
+	CHECK(stat(dir, &st) < 0 && stat(path, &st) < 0 && stat(scratch, &st) == 0);
+	unsetenv("TMPDIR");
+}
+
 static void setup(void)
 {
 	CHECK(mkdtemp(scratch) != NULL);
@@ -174,4 +211,5 @@ TEST_MAIN("mailcap and parts on disk",
 	  TEST(lookup_order),
 	  TEST(safe_names),
 	  TEST(never_replaces),
+	  TEST(private_copies),
 	  TEST(teardown))

@@ -56,8 +56,9 @@ static void session_job(struct pool_job *job)
 	struct live *l = (struct live *)job;
 
 	scan_clear_error();
-	tls_clear_thread_errors();
 	session_run(l->s);
+	int tls = l->s->implicit_tls || conn_is_tls(l->s->conn);
+
 	pthread_mutex_lock(&live_lock);
 	if (l->prev)
 		l->prev->next = l->next;
@@ -74,7 +75,8 @@ static void session_job(struct pool_job *job)
 	pthread_mutex_unlock(&live_lock);
 	session_free(l->s);
 	free(l);
-	tls_clear_thread_errors();
+	if (tls)	/* a thread that never used TLS has no OpenSSL state to clear, nor makes one */
+		tls_clear_thread_errors();
 }
 
 /* Turn a client away at once, without a thread. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <time.h>
 
 /*
@@ -20,6 +21,13 @@ static pthread_attr_t attr;
 static struct pool_job *head, *tail;	/* jobs not yet taken */
 static unsigned queued, waiting, threads;
 static int stopping;
+/*
+ * Threads are joinable: one that exits when idle detaches itself; one that exits at
+ * pool_stop leaves its id here to be joined, so that it is gone, its thread-local
+ * destructors (OpenSSL's) run, before the process exits.
+ */
+static pthread_t *ended;
+static size_t nended, ended_cap;
 
 void pool_init(const struct pool_config *c)
 {
@@ -33,7 +41,7 @@ void pool_init(const struct pool_config *c)
 	pthread_condattr_destroy(&ca);
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, cfg.stack);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_JOINABLE);
 }
 
 static void push(struct pool_job *job)
@@ -67,6 +75,26 @@ static struct timespec idle_deadline(void)
 	return t;
 }
 
+/* A thread about to exit: detached, or left for pool_stop to join.  Called with lock held. */
+static void leaving(void)
+{
+	if (stopping && nended == ended_cap) {
+		size_t cap = ended_cap ? 2 * ended_cap : 64;
+		pthread_t *p = realloc(ended, cap * sizeof(*p));
+
+		if (p != NULL) {
+			ended = p;
+			ended_cap = cap;
+		}
+	}
+	if (stopping && nended < ended_cap)
+		ended[nended++] = pthread_self();
+	else
+		pthread_detach(pthread_self());
+	threads--;
+	pthread_cond_broadcast(&left);
+}
+
 /* The next job, after waiting for it; NULL when this thread is one too many and should exit. */
 static struct pool_job *next_job(void)
 {
@@ -86,9 +114,7 @@ static struct pool_job *next_job(void)
 	if (head != NULL)
 		job = pop();
 	else
-		threads--;
-	if (stopping)
-		pthread_cond_broadcast(&left);
+		leaving();
 	pthread_mutex_unlock(&lock);
 	return job;
 }
@@ -144,5 +170,12 @@ void pool_stop(int wait_ms)
 	while (waiting > 0)
 		if (pthread_cond_timedwait(&left, &lock, &until) != 0)
 			break;
+	while (nended > 0) {
+		pthread_t t = ended[--nended];
+
+		pthread_mutex_unlock(&lock);
+		pthread_join(t, NULL);
+		pthread_mutex_lock(&lock);
+	}
 	pthread_mutex_unlock(&lock);
 }

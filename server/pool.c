@@ -167,15 +167,17 @@ void pool_stop(int wait_ms)
 	pthread_mutex_lock(&lock);
 	stopping = 1;
 	pthread_cond_broadcast(&wake);
-	while (waiting > 0)
-		if (pthread_cond_timedwait(&left, &lock, &until) != 0)
-			break;
-	while (nended > 0) {
-		pthread_t t = ended[--nended];
+	/* Every thread: those just done with their last session come here too. */
+	for (;;) {
+		while (nended > 0) {
+			pthread_t t = ended[--nended];
 
-		pthread_mutex_unlock(&lock);
-		pthread_join(t, NULL);
-		pthread_mutex_lock(&lock);
+			pthread_mutex_unlock(&lock);
+			pthread_join(t, NULL);
+			pthread_mutex_lock(&lock);
+		}
+		if (threads == 0 || pthread_cond_timedwait(&left, &lock, &until) == ETIMEDOUT)
+			break;
 	}
 	pthread_mutex_unlock(&lock);
 }

@@ -28,8 +28,8 @@ void pool_init(const struct pool_config *cfg);
  */
 int pool_submit(struct pool_job *job);
 /*
- * At shutdown, once the sessions have ended: parked threads exit (waited for up to wait_ms),
- * and threads still serving exit when done, so none is left behind at exit.
+ * At shutdown, once the sessions have ended: every thread exits and is joined (waited for
+ * up to wait_ms in all), so none still runs its destructors while the process exits.
  */
 void pool_stop(int wait_ms);
 

@@ -101,8 +101,7 @@ int save_index_has(const struct save_index *ix, const char *name)
 	return ix->n > 0 && bsearch(&name, ix->names, ix->n, sizeof(*ix->names), cmp_name) != NULL;
 }
 
-/* Write all of data to fd; 0 or -1 with errno. */
-static int write_all(int fd, const char *data, size_t len)
+int save_write_all(int fd, const char *data, size_t len)
 {
 	while (len > 0) {
 		ssize_t n = write(fd, data, len);
@@ -171,7 +170,7 @@ static int write_tmp(const char *dir, const char *name, const char *data, size_t
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
 		return -1;
 	*what = "write failed";
-	if (write_all(fd, data, len) < 0 || (*what = "fsync failed", fsync(fd) < 0)) {
+	if (save_write_all(fd, data, len) < 0 || (*what = "fsync failed", fsync(fd) < 0)) {
 		int e = errno;
 
 		close(fd);

@@ -25,6 +25,9 @@ int save_index_load(const char *dir, struct save_index *ix);
 int save_index_has(const struct save_index *ix, const char *name);
 void save_index_free(struct save_index *ix);
 
+/* Write all of data to fd, again after EINTR; 0, or -1 with errno. */
+int save_write_all(int fd, const char *data, size_t len);
+
 /*
  * Write data to dir/name (creating dir if missing): a temporary file opened with
  * O_EXCL, every write checked, fsync, then linked into place, so no reader ever sees

@@ -1,6 +1,8 @@
 /* Running the programs that show parts: private temporary copies, mailcap commands, xdg-open. */
 #include "viewer.h"
 
+#include "save.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,20 +26,6 @@ static void file_name(const char *name, const char *tpl, char *out, size_t size)
 	snprintf(out, size, "%.*s%s%s", (int)(pct - tpl), tpl, name, pct + 2);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		data += n, len -= (size_t)n;
-	}
-	return 0;
-}
-
 int viewer_tmp_create(struct viewer_tmp *t, const char *name, const char *nametemplate,
 		      const char *data, size_t len)
 {
@@ -54,7 +42,7 @@ int viewer_tmp_create(struct viewer_tmp *t, const char *name, const char *namete
 	file_name(name, nametemplate, fname, sizeof fname);
 	snprintf(t->path, sizeof t->path, "%s/%s", t->dir, fname);
 	fd = open(t->path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0 || write_all(fd, data, len) < 0 || close(fd) < 0) {
+	if (fd < 0 || save_write_all(fd, data, len) < 0 || close(fd) < 0) {
 		e = errno;
 		if (fd >= 0)
 			close(fd);

@@ -169,21 +169,35 @@ static long ask_part(struct ui *ui, const char *verb)
 	return n - 1;
 }
 
+/*
+ * Ask which part, decode its octets into *data_r (the caller frees them) and put its safe
+ * file name in name; the part's index, or -1 with the reason on the status line.
+ */
+static long load_part(struct ui *ui, const char *verb, char *name, size_t size, char **data_r,
+		      size_t *len_r)
+{
+	long i = ask_part(ui, verb);
+
+	if (i < 0)
+		return -1;
+	const struct mime_part *p = &ui->pager_mime->parts[i];
+
+	if (mime_part_data(p, ui->pager_src.data, data_r, len_r) < 0) {
+		ui_status(ui, 1, "out of memory");
+		return -1;
+	}
+	attach_safe_name(p->filename, (size_t)i, p->type, name, size);
+	return i;
+}
+
 void ui_act_pager_save_part(struct ui *ui)
 {
-	long i = ask_part(ui, "save");
 	char name[ATTACH_NAME_MAX], final[ATTACH_NAME_MAX + 16], err[600], *data;
 	size_t len;
+	long i = load_part(ui, "save", name, sizeof(name), &data, &len);
 
 	if (i < 0)
 		return;
-	const struct mime_part *p = &ui->pager_mime->parts[i];
-
-	if (mime_part_data(p, ui->pager_src.data, &data, &len) < 0) {
-		ui_status(ui, 1, "out of memory");
-		return;
-	}
-	attach_safe_name(p->filename, (size_t)i, p->type, name, sizeof(name));
 	if (save_unique(ui->o->save_dir, name, data, len, final, sizeof(final), err, sizeof(err)) < 0)
 		ui_status(ui, 1, "part %ld not saved: %s", i + 1, err);
 	else
@@ -260,21 +274,16 @@ static void run_entry(struct ui *ui, const struct mailcap_entry *e, const struct
 
 void ui_act_pager_open_part(struct ui *ui)
 {
-	long i = ask_part(ui, "open");
 	char safe[ATTACH_NAME_MAX], name[80], files[8192], *data;
 	struct mailcap_entry e;
 	struct viewer_tmp t;
 	size_t len;
+	long i = load_part(ui, "open", safe, sizeof(safe), &data, &len);
 
 	if (i < 0)
 		return;
 	const struct mime_part *p = &ui->pager_mime->parts[i];
 
-	if (mime_part_data(p, ui->pager_src.data, &data, &len) < 0) {
-		ui_status(ui, 1, "out of memory");
-		return;
-	}
-	attach_safe_name(p->filename, (size_t)i, p->type, safe, sizeof(safe));
 	attach_tmp_name(safe, name, sizeof(name));
 	mailcap_files(files, sizeof(files));
 	if (mailcap_lookup(files, p->type, 0, viewer_test, NULL, &e) != 0) {

@@ -41,7 +41,9 @@ class Backend(servers.Ours):
         with open(log, "wb") as out:
             self.proc = subprocess.Popen(
                 [self.binary, "-p", str(port), "-b", "127.0.0.1", "-m", folder,
-                 "--max-connections", "20000", "--proxy-from", "127.0.0.1"],
+                 "--max-connections", "20000", "--proxy-from", "127.0.0.1",
+                 # Every client is 127.0.0.1 in the PROXY header: no cap per address.
+                 "--max-per-ip", "0"],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=out)
         t0 = time.monotonic()
         while time.monotonic() - t0 < timeout:

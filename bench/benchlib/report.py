@@ -1,4 +1,4 @@
-"""report.py: the one results table, the targets of issues 4 and 15, and the JSON file."""
+"""report.py: the one results table, the targets of issues 4, 12 and 15, and the JSON file."""
 import json
 import os
 import platform
@@ -163,6 +163,10 @@ def targets(results, n_hold):
     delta = g("ours", "stream", "rss_delta_kb")
     ok = None if delta is None else delta <= 1024
     out.append(check("stream: RSS <= 1 MiB above idle", ok, "%s KB above idle" % fmt(delta)))
+    errs = [g("ours", k, "errors") for k in ("cluster_direct", "cluster_1", "cluster_3")]
+    ok = None if None in errs else sum(errs) == 0
+    out.append(check("cluster: 0 errors direct and through HAProxy to 1 and 3 (issue 12)", ok,
+                     "errors %s" % " / ".join(fmt(e) for e in errs)))
     o, f = g("ours", "floor_ours", "sessions_per_s"), g("ours", "floor_floor", "sessions_per_s")
     r = g("ours", "floor_ratio", "ratio")
     ok = None if None in (o, f) else (r is not None and r >= 0.8)

@@ -189,7 +189,8 @@ static void list_item(struct html *h)
 
 	html_break(h, 1);
 	indent(h);
-	if (h->depth > 0 && h->ordered[d]) {
+	/* Lists nested past HTML_LIST_MAX are not tracked: their items get bullets. */
+	if (h->depth > 0 && h->depth <= HTML_LIST_MAX && h->ordered[d]) {
 		snprintf(num, sizeof num, "%d. ", ++h->count[d]);
 		html_text(h, num, strlen(num));
 	} else {

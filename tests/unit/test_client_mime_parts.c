@@ -165,6 +165,24 @@ static void html_structure(void)
 	free(t);
 }
 
+/* Ordered lists nested deeper than the renderer tracks: numbers up to there, bullets beyond. */
+static void html_deep_lists(void)
+{
+	char src[512] = "", want[512] = "";
+
+	for (int i = 0; i < 10; i++)
+		strcat(src, "<ol><li>x");
+	for (int i = 1; i <= 10; i++) {
+		for (int k = 1; k < i; k++)
+			strcat(want, "  ");
+		strcat(want, i <= 8 ? "1. x\n" : "* x\n");
+	}
+	want[strlen(want) - 1] = '\0';	/* the text ends without a line break */
+	char *t = html(src);
+	CHECK_STR(t, want);
+	free(t);
+}
+
 static void dates(void)
 {
 	check_date("Mon, 23 Nov 2026 09:12:00 +0000", "2026-11-23");
@@ -202,5 +220,6 @@ TEST_MAIN("mime parts",
 	  TEST(hostile_forward_nesting_is_bounded),
 	  TEST(flowed_text),
 	  TEST(html_structure),
+	  TEST(html_deep_lists),
 	  TEST(dates),
 	  TEST(joiners_kept))

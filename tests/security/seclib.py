@@ -65,24 +65,21 @@ class Hashes:
         return h
 
     def sha512(self, password):
-        if have("openssl"):
-            p = run(["openssl", "passwd", "-6", "-stdin"], input=password.encode() + b"\n")
-            if p.returncode == 0 and p.stdout.startswith(b"$6$"):
-                return p.stdout.decode().strip()
-        h = self._python_crypt(password, "METHOD_SHA512")
-        if h is None:
-            self.why["sha512"] = "neither openssl nor python crypt"
-        return h
+        return self._openssl_or_python(password, "-6", "$6$", "METHOD_SHA512", "sha512")
 
     def md5(self, password):
         """md5crypt ($1$): cheap to check, for tests that mix costs."""
+        return self._openssl_or_python(password, "-1", "$1$", "METHOD_MD5", "md5")
+
+    def _openssl_or_python(self, password, flag, prefix, method, kind):
+        """`openssl passwd FLAG`, else python's crypt; None (and why[kind]) when neither works."""
         if have("openssl"):
-            p = run(["openssl", "passwd", "-1", "-stdin"], input=password.encode() + b"\n")
-            if p.returncode == 0 and p.stdout.startswith(b"$1$"):
+            p = run(["openssl", "passwd", flag, "-stdin"], input=password.encode() + b"\n")
+            if p.returncode == 0 and p.stdout.startswith(prefix.encode()):
                 return p.stdout.decode().strip()
-        h = self._python_crypt(password, "METHOD_MD5")
+        h = self._python_crypt(password, method)
         if h is None:
-            self.why["md5"] = "neither openssl nor python crypt"
+            self.why[kind] = "neither openssl nor python crypt"
         return h
 
     @staticmethod

@@ -22,6 +22,8 @@ struct client_opts {
 	const char *cafile;	/* verify against this instead of the system store */
 	int insecure;		/* do not verify the certificate */
 	int timeout;		/* seconds, --timeout */
+	const char *from;	/* From of replies and forwards (--from); NULL: user@host */
+	const char *sendmail;	/* sendmail-compatible command, run by /bin/sh (--sendmail) */
 };
 
 #endif

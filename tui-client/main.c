@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"      --starttls            upgrade with STLS before logging in; never falls back\n"
 		"      --cafile FILE         trust the CA certificates in FILE, not the system's\n"
 		"      --insecure            do not verify the server's certificate\n"
+		"      --from ADDR           From of replies and forwards (default USER@HOST)\n"
+		"      --sendmail CMD        send mail with CMD (default /usr/sbin/sendmail -t -oi)\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
 		"PORT defaults to %d.\n",
@@ -99,7 +101,8 @@ static int ask_password(const char *user, const char *host, char *pw, size_t siz
 	return ret;
 }
 
-enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE, OPT_TIMEOUT };
+enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE, OPT_TIMEOUT,
+       OPT_FROM, OPT_SENDMAIL };
 
 /* --timeout: whole seconds, 1 to a day. */
 static int parse_timeout(const char *s)
@@ -128,6 +131,8 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		{ "cafile", required_argument, NULL, OPT_CAFILE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -145,6 +150,8 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case OPT_CAFILE: o->cafile = optarg; break;
 		case OPT_INSECURE: o->insecure = 1; break;
 		case OPT_TIMEOUT: o->timeout = parse_timeout(optarg); break;
+		case OPT_FROM: o->from = optarg; break;
+		case OPT_SENDMAIL: o->sendmail = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf("%s (mailroom) %s\n", program_invocation_short_name, CLIENT_VERSION);

@@ -214,8 +214,10 @@ int mime_part_data(const struct mime_part *p, const char *buf, char **data_r, si
 
 static int read_headers(struct mime_msg *m, const struct mime_entity *e)
 {
-	static const char *const names[] = { "From", "To", "Cc", "Subject", "Date", "Message-ID" };
-	char **fields[] = { &m->from, &m->to, &m->cc, &m->subject, &m->date, &m->message_id };
+	static const char *const names[] = { "From", "To", "Cc", "Subject", "Date", "Message-ID", "In-Reply-To",
+					     "References" };
+	char **fields[] = { &m->from, &m->to, &m->cc, &m->subject, &m->date, &m->message_id, &m->in_reply_to,
+			    &m->references };
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if ((*fields[i] = mime_entity_field(e, names[i])) == NULL)
@@ -264,6 +266,8 @@ void mime_free(struct mime_msg *msg)
 	free(msg->subject);
 	free(msg->date);
 	free(msg->message_id);
+	free(msg->in_reply_to);
+	free(msg->references);
 	free(msg->body);
 	for (i = 0; i < msg->nparts; i++) {
 		free(msg->parts[i].filename);

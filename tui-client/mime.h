@@ -21,6 +21,7 @@ enum { MIME_ENC_IDENTITY, MIME_ENC_QP, MIME_ENC_BASE64 };
 
 struct mime_msg {
 	char *from, *to, *cc, *subject, *date, *message_id;  /* unfolded, RFC 2047-decoded, UTF-8; "" when absent (never NULL) */
+	char *in_reply_to, *references;                     /* the same */
 	char *body;       /* the text to show, in the order of the parts: text/plain preferred in an alternative, HTML rendered, forwarded messages inline with their headers; UTF-8, terminal-safe */
 	size_t body_len;
 	struct mime_part *parts;
@@ -60,6 +61,11 @@ int mime_part_data(const struct mime_part *p, const char *buf, char **data_r, si
  * "" when it is missing or cannot be read.  buf holds at least 11 octets.
  */
 void mime_date_short(const char *date, char *buf, size_t size);
+/*
+ * A date header as seconds since 1970-01-01 UTC in *t_r (RFC 5322 with its obsolete forms:
+ * two-digit years, zone names, comments); 0, or -1 when it cannot be read.
+ */
+int mime_date_parse(const char *date, long long *t_r);
 
 /*
  * Join the lines of a format=flowed text (RFC 3676): space-stuffing removed, soft breaks

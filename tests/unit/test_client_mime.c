@@ -129,6 +129,17 @@ static void charsets_to_utf8(void)
 	free(s);
 }
 
+static void thread_headers(void)
+{
+	struct mime_msg *m = parse(S("Message-ID: <c@x>\r\nIn-Reply-To: <b@x> (Bob's note)\r\n"
+				     "References: <a@x>\r\n <b@x>\r\n\r\nbody\r\n"));
+
+	CHECK_STR(m->message_id, "<c@x>");
+	CHECK_STR(m->in_reply_to, "<b@x> (Bob's note)");
+	CHECK_STR(m->references, "<a@x> <b@x>");
+	mime_free(m);
+}
+
 static void folded_and_raw_headers(void)
 {
 	struct mime_msg *m = parse(S("Subject: a long\r\n\tsubject\r\n  line\r\n"
@@ -139,6 +150,8 @@ static void folded_and_raw_headers(void)
 	CHECK_STR(m->to, "b@example.com");
 	CHECK_STR(m->cc, "");
 	CHECK_STR(m->message_id, "");
+	CHECK_STR(m->in_reply_to, "");
+	CHECK_STR(m->references, "");
 	CHECK_STR(m->body, "body\n");
 	CHECK(m->nparts == 1 && m->parts[0].shown && !m->truncated);
 	mime_free(m);
@@ -421,6 +434,7 @@ TEST_MAIN("mime",
 	  TEST(rfc2047_words),
 	  TEST(charsets_to_utf8),
 	  TEST(folded_and_raw_headers),
+	  TEST(thread_headers),
 	  TEST(multipart_mixed_attachment),
 	  TEST(alternative_prefers_plain),
 	  TEST(html_only_to_text),

@@ -183,6 +183,35 @@ static void html_deep_lists(void)
 	free(t);
 }
 
+/* The date as seconds since the epoch, or -1 when it cannot be read. */
+static long long when(const char *in)
+{
+	long long t;
+
+	return mime_date_parse(in, &t) == 0 ? t : -1;
+}
+
+static void dates_as_times(void)
+{
+	CHECK(when("Thu, 01 Jan 1970 00:00:00 +0000") == 0);
+	CHECK(when("Mon, 23 Nov 2026 09:12:00 +0000") == 1795425120LL);
+	/* The zone moves the instant: 10:12 at +0100 is 09:12 UTC. */
+	CHECK(when("Mon, 23 Nov 2026 10:12:00 +0100") == 1795425120LL);
+	CHECK(when("23 Nov 2026 04:12:00 EST") == 1795425120LL);
+	CHECK(when("Mon (comment), 23 Nov 2026 01 : 12 PST") == 1795425120LL);
+	CHECK(when("23 Nov 2026 09:12 GMT") == 1795425120LL);
+	/* Two-digit years as the list shows them: 49 is 2049, 50 is 1950. */
+	CHECK(when("1 Jan 49 00:00:00 +0000") == 2493072000LL);
+	CHECK(when("1 Jan 50 00:00:00 +0000") == -631152000LL);
+	CHECK(when("29 Feb 2024 12:00:00 -0000") == 1709208000LL);
+	CHECK(when("") == -1);
+	CHECK(when(NULL) == -1);
+	CHECK(when("23 Nov 2026") == -1);
+	CHECK(when("23 Nov 2026 25:00:00 +0000") == -1);
+	CHECK(when("23 Nov 2026 09:61 +0000") == -1);
+	CHECK(when("30 Feb 2026 09:00 +0000") == -1);
+}
+
 static void dates(void)
 {
 	check_date("Mon, 23 Nov 2026 09:12:00 +0000", "2026-11-23");
@@ -222,4 +251,5 @@ TEST_MAIN("mime parts",
 	  TEST(html_structure),
 	  TEST(html_deep_lists),
 	  TEST(dates),
+	  TEST(dates_as_times),
 	  TEST(joiners_kept))

@@ -204,6 +204,14 @@ char *mime_entity_field(const struct mime_entity *e, const char *name)
 	return v != NULL ? mime_decode_header(v, vlen) : mime_dup_mem("", 0, NULL);
 }
 
+char *mime_entity_raw(const struct mime_entity *e, const char *name)
+{
+	size_t vlen;
+	const char *v = header_get(e->head, e->head_len, name, &vlen);
+
+	return v != NULL ? mime_unfold_dup(v, vlen, NULL) : mime_dup_mem("", 0, NULL);
+}
+
 int mime_part_data(const struct mime_part *p, const char *buf, char **data_r, size_t *len_r)
 {
 	*data_r = mime_decode_body(buf + p->off, p->len, p->encoding, len_r);

@@ -85,6 +85,8 @@ void mime_entity_free(struct mime_entity *e);
 char *mime_decode_body(const char *body, size_t len, int encoding, size_t *len_r);
 /* A decoded header field of the entity's head ("" when absent); NULL when out of memory. */
 char *mime_entity_field(const struct mime_entity *e, const char *name);
+/* A header field of the entity's head unfolded but not decoded ("" when absent); NULL when out of memory. */
+char *mime_entity_raw(const struct mime_entity *e, const char *name);
 
 /* ---- the tree (mime_walk.c) ---- */
 

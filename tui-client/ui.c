@@ -183,7 +183,11 @@ static void draw_title(struct ui *ui)
 			 ui->n, size);
 
 	if (del > 0 && n > 0 && (size_t)n < sizeof(t))
-		snprintf(t + n, sizeof(t) - (size_t)n, "  Del:%zu (deleted at q)", del);
+		n += snprintf(t + n, sizeof(t) - (size_t)n, "  Del:%zu (deleted at q)", del);
+	if (n > 0 && (size_t)n + 2 < sizeof(t)) {
+		t[n++] = ' ', t[n++] = ' ';
+		ui_order_describe(ui, t + n, sizeof(t) - (size_t)n);
+	}
 	ui_text_put(0, 0, ui->cols, t, ui_attr(UI_TITLE));
 }
 

@@ -44,6 +44,19 @@ struct ui_msg {
 	int deleted, saved;
 	int loaded;			/* 1 headers fetched, -1 TOP failed, 0 not yet */
 	char *from, *subject, *date;	/* decoded and sanitised */
+	char *msgid, *in_reply_to, *references;	/* for threads; NULL until loaded */
+	long long when;		/* the Date in seconds since the epoch; LLONG_MIN when unreadable */
+	int depth;		/* in the thread view: 0 for a root, 1 for a reply, ... */
+};
+
+/* The list's sort orders, in the order the o key cycles through them. */
+enum ui_sort {
+	UI_SORT_SERVER,
+	UI_SORT_DATE,
+	UI_SORT_SENDER,
+	UI_SORT_SUBJECT,
+	UI_SORT_SIZE,
+	UI_SORTS,
 };
 
 #define UI_INPUT_MAX LINEEDIT_MAX
@@ -60,6 +73,8 @@ struct ui {
 	int rows, cols;
 	int list_y, list_h, prev_y, prev_h;	/* layout, from ui_layout() */
 	size_t sel, top;
+	enum ui_sort sort;	/* the list's order (ui_order.c) */
+	int sort_rev, threads;	/* reversed; the thread view */
 	/* The preview pane: lines for message preview_for (valid when preview_ok). */
 	struct ui_lines preview;
 	size_t preview_for;
@@ -180,6 +195,8 @@ int ui_mbox_load(struct ui *ui);
 void ui_mbox_free(struct ui *ui);
 /* Fetch the headers (TOP n 0) of messages [from, to) that lack them. */
 int ui_mbox_headers(struct ui *ui, size_t from, size_t to);
+/* Fetch every missing header with progress ("what done of total"); 0, 1 when a key stopped it, -1 when the session ended. */
+int ui_mbox_headers_all(struct ui *ui, const char *what);
 int ui_mbox_refresh_stat(struct ui *ui);
 /* Retrieve message i into out with progress; 0 or -1 (status set). */
 int ui_mbox_retrieve(struct ui *ui, size_t i, struct pop3c_buf *out);
@@ -196,7 +213,24 @@ void ui_act_undelete_all(struct ui *ui);
 void ui_act_search(struct ui *ui);
 void ui_act_search_next(struct ui *ui);
 
+/* ui_order.c: the list's order and the thread view. */
+/*
+ * Put the list (again) in the current order and thread mode, fetching missing headers with
+ * progress when the order needs them, keeping the cursor on the same message.  After a reload
+ * of the list.  A stop by a key leaves the list in server order.
+ */
+void ui_order_apply(struct ui *ui);
+/* Back to server order without threads (after a reconnect, when headers are not at hand). */
+void ui_order_reset(struct ui *ui);
+/* "Sort:date" and " Threads" for the title. */
+void ui_order_describe(const struct ui *ui, char *buf, size_t size);
+void ui_act_sort_next(struct ui *ui);
+void ui_act_sort_reverse(struct ui *ui);
+void ui_act_threads(struct ui *ui);
+
 /* ui_list.c: the list and preview panes. */
+/* "Carol Müller <carol@example.net>" -> "Carol Müller"; a bare address stays. */
+void ui_list_from_name(const char *from, char *buf, size_t size);
 void ui_list_prepare(struct ui *ui);
 void ui_list_draw(struct ui *ui);
 void ui_list_move(struct ui *ui, long delta);

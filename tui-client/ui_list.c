@@ -4,6 +4,7 @@
 #include "mime.h"
 
 #include <curses.h>
+#include <langinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,33 @@
 #define COL_SIZE 7
 /* Below this width the date column is left out, so that the subject keeps some room. */
 #define DATE_MIN_COLS 80
+
+/* Replies are indented this many columns a level, up to THREAD_INDENT_MAX levels. */
+#define THREAD_INDENT 2
+#define THREAD_INDENT_MAX 8
+
+/* The mark before a reply's subject: box drawing where the locale is UTF-8, else ASCII. */
+static const char *tree_mark(void)
+{
+	static const char *mark;
+
+	if (mark == NULL)
+		mark = strcmp(nl_langinfo(CODESET), "UTF-8") == 0 ? "\u2514\u2500>" : "`->";
+	return mark;
+}
+
+/* The subject column's text: in the thread view a reply's subject is indented under its parent. */
+static const char *row_subject(const struct ui *ui, const struct ui_msg *m, char *buf, size_t size)
+{
+	if (m->loaded <= 0)
+		return "";
+	if (!ui->threads || m->depth == 0)
+		return m->subject;
+	int level = m->depth - 1 < THREAD_INDENT_MAX ? m->depth - 1 : THREAD_INDENT_MAX;
+
+	snprintf(buf, size, "%*s%s%s", level * THREAD_INDENT, "", tree_mark(), m->subject);
+	return buf;
+}
 
 /* Fetch the preview of the selected message: TOP n k with k the pane's height. */
 static void load_preview(struct ui *ui)
@@ -62,8 +90,7 @@ void ui_list_prepare(struct ui *ui)
 		load_preview(ui);
 }
 
-/* "Carol Müller <carol@example.net>" -> "Carol Müller"; a bare address stays. */
-static void from_name(const char *from, char *buf, size_t size)
+void ui_list_from_name(const char *from, char *buf, size_t size)
 {
 	const char *lt = strchr(from, '<');
 	size_t n = lt && lt > from ? (size_t)(lt - from) : strlen(from);
@@ -81,7 +108,7 @@ static void draw_row(struct ui *ui, int y, size_t i)
 {
 	const struct ui_msg *m = &ui->msgs[i];
 	int attr = i == ui->sel ? ui_attr(UI_SELECTED) : m->deleted ? ui_attr(UI_DELETED) : 0;
-	char num[16], flags[3], size[16], from[256];
+	char num[16], flags[3], size[16], from[256], subj[1024];
 	int date_w = ui->cols >= DATE_MIN_COLS ? COL_DATE + 1 : 0;
 	int rest = ui->cols - (COL_NUM + 1 + COL_FLAGS + 1 + COL_SIZE + 1) - date_w;
 	int from_w = rest * 2 / 5 < COL_FROM_MAX ? rest * 2 / 5 : COL_FROM_MAX;
@@ -90,7 +117,7 @@ static void draw_row(struct ui *ui, int y, size_t i)
 	snprintf(num, sizeof(num), "%*u", COL_NUM, m->e.num);
 	snprintf(flags, sizeof(flags), "%c%c", m->deleted ? 'D' : ' ', m->saved ? 'S' : ' ');
 	ui_text_size(m->e.size, size, sizeof(size));
-	from_name(m->from ? m->from : "", from, sizeof(from));
+	ui_list_from_name(m->from ? m->from : "", from, sizeof(from));
 	attrset(attr);
 	mvhline(y, 0, ' ', ui->cols);
 	attrset(A_NORMAL);
@@ -100,7 +127,7 @@ static void draw_row(struct ui *ui, int y, size_t i)
 		ui_text_put(y, x, date_w, m->loaded > 0 ? m->date : "", attr), x += date_w;
 	ui_text_put(y, x, from_w - 1, m->loaded > 0 ? from : m->loaded < 0 ? "?" : "...", attr);
 	x += from_w;
-	ui_text_put(y, x, subj_w > 1 ? subj_w : 1, m->loaded > 0 ? m->subject : "", attr);
+	ui_text_put(y, x, subj_w > 1 ? subj_w : 1, row_subject(ui, m, subj, sizeof(subj)), attr);
 	char right[24];
 
 	snprintf(right, sizeof(right), " %*s", COL_SIZE, size);

@@ -4,6 +4,7 @@
 #include "mime.h"
 #include "save.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,11 @@ static void msg_headers(struct ui_msg *m, const struct pop3c_buf *b)
 	m->from = clean(mm->from);
 	m->subject = clean(mm->subject);
 	m->date = short_date(mm->date);
+	m->msgid = strdup(mm->message_id);
+	m->in_reply_to = strdup(mm->in_reply_to);
+	m->references = strdup(mm->references);
+	if (mime_date_parse(mm->date, &m->when) < 0)
+		m->when = LLONG_MIN;
 	m->loaded = 1;
 	mime_free(mm);
 }
@@ -117,6 +123,7 @@ int ui_mbox_load(struct ui *ui)
 	save_index_load(ui->o->save_dir, &ix);
 	for (size_t i = 0; i < n; i++) {
 		ui->msgs[i].e = v[i];
+		ui->msgs[i].when = LLONG_MIN;
 		save_name(v[i].uid, v[i].num, name, sizeof(name));
 		ui->msgs[i].saved = save_index_has(&ix, name);
 	}
@@ -132,6 +139,9 @@ void ui_mbox_free(struct ui *ui)
 		free(ui->msgs[i].from);
 		free(ui->msgs[i].subject);
 		free(ui->msgs[i].date);
+		free(ui->msgs[i].msgid);
+		free(ui->msgs[i].in_reply_to);
+		free(ui->msgs[i].references);
 	}
 	free(ui->msgs);
 	ui->msgs = NULL;
@@ -316,6 +326,25 @@ void ui_act_undelete_all(struct ui *ui)
 	ui_status(ui, 0, "all messages undeleted");
 }
 
+/* Progress, then the headers of message i and the batch after it; 0, 1 when a key stops, -1. */
+static int headers_step(struct ui *ui, size_t i, size_t done, unsigned long long in0, const char *what)
+{
+	if (ui_progress_count(ui, what, done, ui->n, pop3c_bytes_in(ui->pc) - in0))
+		return 1;
+	return ui_mbox_headers(ui, i, i + SEARCH_BATCH) < 0 ? -1 : 0;
+}
+
+int ui_mbox_headers_all(struct ui *ui, const char *what)
+{
+	unsigned long long in0 = pop3c_bytes_in(ui->pc);
+	int r = 0;
+
+	for (size_t i = 0; i < ui->n && r == 0; i++)
+		if (ui->msgs[i].loaded == 0 && !ui->msgs[i].deleted)
+			r = headers_step(ui, i, i, in0, what);
+	return ui->quit || ui->reconnect ? -1 : r;
+}
+
 /* Whether message i matches the search text (its headers are fetched if needed). */
 static int matches(struct ui *ui, size_t i)
 {
@@ -337,12 +366,12 @@ void ui_act_search_next(struct ui *ui)
 	for (size_t k = 1; k <= ui->n && !ui->quit && !ui->reconnect; k++) {
 		size_t i = (ui->sel + k) % ui->n;
 
-		if (ui->msgs[i].loaded == 0 &&
-		    ui_progress_count(ui, "searching: headers", k, ui->n, pop3c_bytes_in(ui->pc) - in0)) {
-			if (!ui->quit)
-				ui_status(ui, 0, "search stopped");
+		int r = ui->msgs[i].loaded == 0 ? headers_step(ui, i, k, in0, "searching: headers") : 0;
+
+		if (r > 0 && !ui->quit)
+			ui_status(ui, 0, "search stopped");
+		if (r != 0)
 			return;
-		}
 		if (matches(ui, i)) {
 			ui_status(ui, 0, "%sfound \"%s\" in message %u", i <= ui->sel ? "search wrapped; " : "",
 				  ui->search, ui->msgs[i].e.num);

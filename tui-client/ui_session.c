@@ -133,7 +133,8 @@ static int relogin(struct ui *ui, long *waited_r)
 
 int ui_session_reconnect(struct ui *ui)
 {
-	size_t n = 0, sel = ui->sel;
+	size_t n = 0;
+	unsigned sel = ui->sel < ui->n ? ui->msgs[ui->sel].e.num : 0;
 	char(*uids)[POP3_UID_MAX + 1] = calloc(ui->n ? ui->n : 1, sizeof(*uids));
 
 	for (size_t i = 0; uids != NULL && i < ui->n; i++)
@@ -152,7 +153,9 @@ int ui_session_reconnect(struct ui *ui)
 
 	if (open_connection(ui) == 0 && relogin(ui, &waited) == 0 && load_list(ui) == 0) {
 		mark_again(ui, uids, n);
-		ui->sel = sel < ui->n ? sel : 0;
+		/* Its headers are gone with the old list: fetching them all again is not what a cancel asks. */
+		ui_order_reset(ui);
+		ui->sel = ui_mbox_find(ui, sel) != (size_t)-1 ? ui_mbox_find(ui, sel) : 0;
 		ui_status(ui, 0, "cancelled; connected again (a cut-off reply cannot be resumed)");
 		r = 0;
 	}

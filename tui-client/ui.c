@@ -429,6 +429,58 @@ int ui_confirm(struct ui *ui, const char *question)
 	}
 }
 
+int ui_choose(struct ui *ui, const char *question, const char *keys)
+{
+	for (;;) {
+		draw_prompt(ui, question, L"", 0);
+		int key = read_key();
+
+		if (key == UI_FK(KEY_RESIZE)) {
+			ui_relayout(ui);
+			continue;
+		}
+		if (key == ERR) {
+			if (got_signal)
+				return -1;
+			continue;
+		}
+		curs_set(0);
+		if (key == UI_ESC)
+			return -1;
+		if (key > 0 && key < 0x80 && strchr(keys, key) != NULL)
+			return key;
+		beep();
+	}
+}
+
+/* The window of ui_show_lines: a title, the lines, and how to close it, over the panes. */
+static void draw_lines_window(struct ui *ui, const char *title, const struct ui_lines *l)
+{
+	int w = ui->cols - 4, y = 2;
+
+	ui_redraw(ui);
+	ui_text_put(y++, 2, w, title, ui_attr(UI_TITLE));
+	for (size_t i = 0; i < l->n && y < ui->rows - 3; i++)
+		ui_text_put(y++, 2, w, l->v[i], A_NORMAL);
+	ui_text_put(y, 2, w, "-- any key closes this --", ui_attr(UI_HINT));
+	refresh();
+}
+
+void ui_show_lines(struct ui *ui, const char *title, const struct ui_lines *l)
+{
+	for (;;) {
+		draw_lines_window(ui, title, l);
+		int key = read_key();
+
+		if (key == UI_FK(KEY_RESIZE)) {
+			ui_relayout(ui);
+			continue;
+		}
+		if (key != ERR || got_signal)
+			return;
+	}
+}
+
 int ui_run(const struct client_opts *o)
 {
 	struct ui ui;

@@ -142,6 +142,10 @@ int ui_confirm(struct ui *ui, const char *question);
 /* Read a line on the bottom line into buf (UTF-8); 0, or -1 when cancelled with Esc. */
 int ui_prompt(struct ui *ui, const char *label, char *buf, size_t size);
 int ui_attr(enum ui_role role);
+/* Ask on the bottom line for one of keys (ASCII); the key, or -1 for Esc or a signal. */
+int ui_choose(struct ui *ui, const char *question, const char *keys);
+/* Show lines in a window over the panes until a key is pressed. */
+void ui_show_lines(struct ui *ui, const char *title, const struct ui_lines *l);
 
 /* ui_wait.c: the network waits, with the keys live. */
 /* A conn_wait_fn (arg: the ui): polls the socket and the terminal; Esc, Ctrl-C cancel, Q aborts. */
@@ -270,6 +274,11 @@ void ui_parts_layout(struct ui *ui);
 void ui_act_pager_save_part(struct ui *ui);
 /* Open a part (asks which) with its mailcap entry, else xdg-open. */
 void ui_act_pager_open_part(struct ui *ui);
+
+/* ui_compose.c: replies and forwards through a draft, the editor and the sendmail command. */
+void ui_act_reply(struct ui *ui);
+void ui_act_reply_all(struct ui *ui);
+void ui_act_forward(struct ui *ui);
 
 /* ui_raw.c: the raw command console. */
 void ui_act_raw(struct ui *ui);

@@ -336,10 +336,16 @@ static int headers_step(struct ui *ui, size_t i, size_t done, unsigned long long
 
 int ui_mbox_headers_all(struct ui *ui, const char *what)
 {
-	unsigned long long in0 = pop3c_bytes_in(ui->pc);
+	size_t i = 0;
 	int r = 0;
 
-	for (size_t i = 0; i < ui->n && r == 0; i++)
+	while (i < ui->n && (ui->msgs[i].loaded != 0 || ui->msgs[i].deleted))
+		i++;
+	if (i == ui->n)
+		return 0;	/* nothing to fetch: no network, no progress line */
+	unsigned long long in0 = pop3c_bytes_in(ui->pc);
+
+	for (; i < ui->n && r == 0; i++)
 		if (ui->msgs[i].loaded == 0 && !ui->msgs[i].deleted)
 			r = headers_step(ui, i, i, in0, what);
 	return ui->quit || ui->reconnect ? -1 : r;

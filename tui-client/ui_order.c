@@ -33,8 +33,13 @@ static wchar_t *fold(const char *s)
 		if (cp >= 0x80 && (cp < 0xc0 || cp >= 0xf8 || i + (size_t)extra >= len))
 			extra = -1;
 		cp = extra > 0 ? cp & (0x3fu >> extra) : cp;
-		for (int e = 1; e <= extra; e++)
-			cp = (u[i + (size_t)e] & 0xc0) == 0x80 ? cp << 6 | (u[i + (size_t)e] & 0x3f) : 0xfffd;
+		for (int e = 1; e <= extra; e++) {
+			if ((u[i + (size_t)e] & 0xc0) != 0x80) {
+				extra = -1;	/* a sequence cut short: one byte is skipped, the rest is read again */
+				break;
+			}
+			cp = cp << 6 | (u[i + (size_t)e] & 0x3f);
+		}
 		i += extra > 0 ? (size_t)extra + 1 : 1;
 		w[k] = (wchar_t)towlower((wint_t)(extra < 0 ? 0xfffd : cp));
 	}
@@ -59,8 +64,12 @@ static const char *bare_subject(const char *s)
 		for (size_t i = 0; n == 0 && i < sizeof prefixes / sizeof prefixes[0]; i++)
 			if (strncasecmp(s, prefixes[i], strlen(prefixes[i])) == 0)
 				n = strlen(prefixes[i]);
-		if (n > 0 && s[n] == '[')
-			n += strspn(s + n + 1, "0123456789") + 1 + (s[n + 1 + strspn(s + n + 1, "0123456789")] == ']');
+		if (n > 0 && s[n] == '[') {	/* "Re[2]:" */
+			size_t d = strspn(s + n + 1, "0123456789");
+
+			if (s[n + 1 + d] == ']')
+				n += d + 2;
+		}
 		if (n == 0 || s[n] != ':')
 			return s;
 		s += n + 1;

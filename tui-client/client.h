@@ -22,6 +22,7 @@ struct client_opts {
 	const char *cafile;	/* verify against this instead of the system store */
 	int insecure;		/* do not verify the certificate */
 	int timeout;		/* seconds, --timeout */
+	int poll;		/* --poll: check for new mail after this many idle seconds; 0 never */
 	const char *from;	/* From of replies and forwards (--from); NULL: user@host */
 	const char *sendmail;	/* sendmail-compatible command, run by /bin/sh (--sendmail) */
 };

@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"  -o, --save-dir DIR        where retrieved messages go (default ./retrieved)\n"
 		"      --line                line mode even on a terminal\n"
 		"      --timeout SECS        call a server silent this long not answering (default %d)\n"
+		"      --poll SECS           check for new mail when the list is left alone this long\n"
 		"      --tls                 implicit TLS (POP3S; PORT defaults to 995)\n"
 		"      --starttls            upgrade with STLS before logging in; never falls back\n"
 		"      --cafile FILE         trust the CA certificates in FILE, not the system's\n"
@@ -102,17 +103,17 @@ static int ask_password(const char *user, const char *host, char *pw, size_t siz
 }
 
 enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE, OPT_TIMEOUT,
-       OPT_FROM, OPT_SENDMAIL };
+       OPT_FROM, OPT_SENDMAIL, OPT_POLL };
 
-/* --timeout: whole seconds, 1 to a day. */
-static int parse_timeout(const char *s)
+/* --timeout, --poll: whole seconds, min to a day. */
+static int parse_seconds(const char *opt, const char *s, long min)
 {
 	char *end;
 	long v = strtol(s, &end, 10);
 
-	if (end == s || *end != '\0' || v < 1 || v > 86400) {
-		fprintf(stderr, "%s: --timeout wants whole seconds from 1 to 86400, not \"%s\"\n",
-			program_invocation_short_name, s);
+	if (end == s || *end != '\0' || v < min || v > 86400) {
+		fprintf(stderr, "%s: --%s wants whole seconds from %ld to 86400, not \"%s\"\n",
+			program_invocation_short_name, opt, min, s);
 		exit(1);
 	}
 	return (int)v;
@@ -131,6 +132,7 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		{ "cafile", required_argument, NULL, OPT_CAFILE },
 		{ "insecure", no_argument, NULL, OPT_INSECURE },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
 		{ "help", no_argument, NULL, 'h' },
@@ -149,7 +151,8 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case OPT_STARTTLS: o->starttls = 1; break;
 		case OPT_CAFILE: o->cafile = optarg; break;
 		case OPT_INSECURE: o->insecure = 1; break;
-		case OPT_TIMEOUT: o->timeout = parse_timeout(optarg); break;
+		case OPT_TIMEOUT: o->timeout = parse_seconds("timeout", optarg, 1); break;
+		case OPT_POLL: o->poll = parse_seconds("poll", optarg, 0); break;
 		case OPT_FROM: o->from = optarg; break;
 		case OPT_SENDMAIL: o->sendmail = optarg; break;
 		case 'h': usage(stdout); exit(0);

@@ -122,13 +122,13 @@ int state_load(const char *dir, const char *account, struct state **st_r, char *
 
 	note[0] = '\0';
 	if (st == NULL) {
-		snprintf(note, nsize, "out of memory");
+		snprintf(note, nsize, "out of memory reading the state file");
 		return -1;
 	}
 	if (read_file(st, AT_FDCWD, st->path, &bad) < 0) {
 		if (errno == ENOMEM) {
 			state_free(st);
-			snprintf(note, nsize, "out of memory");
+			snprintf(note, nsize, "out of memory reading the state file");
 			return -1;
 		}
 		snprintf(note, nsize, "%s: %s; starting afresh", st->path, strerror(errno));

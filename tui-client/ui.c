@@ -187,7 +187,11 @@ static void draw_title(struct ui *ui)
 	if (n > 0 && (size_t)n + 2 < sizeof(t)) {
 		t[n++] = ' ', t[n++] = ' ';
 		ui_order_describe(ui, t + n, sizeof(t) - (size_t)n);
+		n += (int)strlen(t + n);
 	}
+	/* New counts the unread (N) rows, last: a narrow title keeps what q will do. */
+	if (ui->state != NULL && n > 0 && (size_t)n < sizeof(t))
+		snprintf(t + n, sizeof(t) - (size_t)n, "  New:%zu", ui_state_unread(ui));
 	ui_text_put(0, 0, ui->cols, t, ui_attr(UI_TITLE));
 }
 
@@ -315,6 +319,8 @@ static void loop(struct ui *ui)
 
 		if (key == ERR) {
 			idle(ui, &last_active);
+			if (!ui->quit && !ui->reconnect)
+				ui_session_poll(ui, last_active);
 			continue;
 		}
 		last_active = time(NULL);
@@ -411,8 +417,15 @@ int ui_confirm(struct ui *ui, const char *question)
 	char label[400];
 
 	snprintf(label, sizeof(label), "%s [y/N] ", question);
+	int key = ui_ask_key(ui, label);
+
+	return key == 'y' || key == 'Y';
+}
+
+int ui_ask_key(struct ui *ui, const char *question)
+{
 	for (;;) {
-		draw_prompt(ui, label, L"", 0);
+		draw_prompt(ui, question, L"", 0);
 		int key = read_key();
 
 		if (key == UI_FK(KEY_RESIZE)) {
@@ -425,7 +438,7 @@ int ui_confirm(struct ui *ui, const char *question)
 			continue;
 		}
 		curs_set(0);
-		return key == 'y' || key == 'Y';
+		return key;
 	}
 }
 
@@ -497,11 +510,14 @@ int ui_run(const struct client_opts *o)
 	}
 	ui_relayout(&ui);
 	if (ui_session_start(&ui) == 0) {
-		ui_status(&ui, 0, "%zu messages; ? for help", ui.n);
+		if (!ui_state_note(&ui))
+			ui_status(&ui, 0, "%zu messages, %zu new; ? for help", ui.n, ui.nnew);
 		ui_wait_flush();
 		loop(&ui);
 	}
 	ui_end();
+	if (ui_state_close(&ui) < 0)
+		fprintf(stderr, "%s: %s\n", program_invocation_short_name, ui.status);
 	if (ui.exit_msg[0])
 		fprintf(ui.exit_status ? stderr : stdout, "%s\n", ui.exit_msg);
 	memset(ui.password, 0, sizeof(ui.password));

@@ -3,6 +3,7 @@
 #define UI_H
 
 #include <stddef.h>
+#include <time.h>
 #include <wchar.h>
 
 #include "client.h"
@@ -38,10 +39,12 @@ struct ui_lines {
 /* One message as the list shows it. */
 struct mime_msg;
 struct mime_opts;
+struct state;
 
 struct ui_msg {
 	struct pop3c_entry e;
 	int deleted, saved;
+	int unread;			/* never opened nor saved, as the state file remembers */
 	int loaded;			/* 1 headers fetched, -1 TOP failed, 0 not yet */
 	char *from, *subject, *date;	/* decoded and sanitised */
 	char *msgid, *in_reply_to, *references;	/* for threads; NULL until loaded */
@@ -103,6 +106,13 @@ struct ui {
 	int listed;		/* logged in and the list loaded: the panes can be drawn */
 	int quitting;		/* QUIT is sent: the server may be deleting already */
 	int quit;		/* leave the loop; exit_status and exit_msg say how */
+	/* What is new (ui_state.c): the account's state, NULL without UIDL or when it cannot be read. */
+	struct state *state;
+	int state_off;		/* some message has no unique-id (no UIDL): no marks */
+	int state_noted;	/* the "cannot remember" note was shown */
+	size_t nnew;		/* messages the state had not seen, at the last list load */
+	time_t checked;		/* the last --poll check */
+	char state_note[600];	/* a damaged state file and the like, shown once */
 	int exit_status;
 	char exit_msg[700];
 };
@@ -137,6 +147,8 @@ int ui_prompt_hidden(struct ui *ui, const char *label, char *buf, size_t size);
 void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* After a POP3C_FAIL: leave the screen with a clear message; nothing is deleted. */
 void ui_connection_lost(struct ui *ui);
+/* Ask a question on the bottom line; the key pressed (0 when a signal cut it short). */
+int ui_ask_key(struct ui *ui, const char *question);
 /* Ask a yes/no question on the bottom line; 1 for yes. */
 int ui_confirm(struct ui *ui, const char *question);
 /* Read a line on the bottom line into buf (UTF-8); 0, or -1 when cancelled with Esc. */
@@ -169,6 +181,36 @@ long ui_now_ms(void);
 int ui_session_start(struct ui *ui);
 /* After a cancelled wait: a new connection and login, the list again, deletion marks put back. */
 int ui_session_reconnect(struct ui *ui);
+/*
+ * End the session cleanly, before connecting again (checking for new mail, switching
+ * account).  With deletions pending it asks first, the question starting with why ("Check for
+ * new mail", "Switch account"): c commits them with QUIT, k keeps the messages (RSET, then QUIT),
+ * anything else cancels.  Afterwards the state file is saved and forgotten, the list, pager
+ * and connection are gone and listed is 0; ui->password still holds the password that worked
+ * (clear it before logging in to another account), then call ui_session_start.
+ * Returns 0 when ended, 1 when the user cancelled (the session goes on, unchanged), -1 when
+ * the connection failed (quit is set and exit_msg says why).
+ */
+int ui_session_end(struct ui *ui, const char *why);
+/* c: end the session, connect again, the cursor on the same message, the new ones counted. */
+void ui_act_check(struct ui *ui);
+/* With --poll SECS, between keys: check when the list has been idle that long (never asks). */
+void ui_session_poll(struct ui *ui, time_t idle_since);
+
+/* ui_state.c: what is new, remembered per account (see state.h). */
+/* After the list is loaded: the state loaded (once), unread marks set, nnew counted. */
+void ui_state_attach(struct ui *ui);
+/* Show a pending note (damaged state file, no UIDL) on the status line; 1 when one was shown. */
+int ui_state_note(struct ui *ui);
+/* Remember flags (STATE_READ, STATE_SAVED) for message i; it is no longer unread. */
+void ui_state_mark(struct ui *ui, size_t i, unsigned flags);
+size_t ui_state_unread(const struct ui *ui);
+/* Write the state file (merging with other clients); 0, or -1 with the reason on the status line. */
+int ui_state_save(struct ui *ui);
+/* Save, then forget the state (at the end of a session with this account); 0 or -1 as ui_state_save. */
+int ui_state_close(struct ui *ui);
+/* N: mark the selected message unread, or read. */
+void ui_act_toggle_unread(struct ui *ui);
 
 /* ui_keys.c: the key table. */
 /* Run the binding for key (a character or UI_FK(code)) in the current view; 0 when none. */

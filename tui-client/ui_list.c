@@ -115,7 +115,8 @@ static void draw_row(struct ui *ui, int y, size_t i)
 	int x = 0, subj_w = rest - from_w;
 
 	snprintf(num, sizeof(num), "%*u", COL_NUM, m->e.num);
-	snprintf(flags, sizeof(flags), "%c%c", m->deleted ? 'D' : ' ', m->saved ? 'S' : ' ');
+	/* One status letter as mutt shows it (D deleted, else N unread), then S for saved. */
+	snprintf(flags, sizeof(flags), "%c%c", m->deleted ? 'D' : m->unread ? 'N' : ' ', m->saved ? 'S' : ' ');
 	ui_text_size(m->e.size, size, sizeof(size));
 	ui_list_from_name(m->from ? m->from : "", from, sizeof(from));
 	attrset(attr);

@@ -3,6 +3,7 @@
 
 #include "mime.h"
 #include "save.h"
+#include "state.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -212,6 +213,7 @@ int ui_mbox_save(struct ui *ui, size_t i, const struct pop3c_buf *b)
 		return -1;
 	}
 	m->saved = 1;
+	ui_state_mark(ui, i, STATE_SAVED | STATE_READ);
 	ui_status(ui, 0, "%s %s/%s", existed ? "already saved as" : "saved", ui->o->save_dir, name);
 	return 0;
 }
@@ -227,6 +229,7 @@ static int retrieve_one(struct ui *ui, size_t i)
 	save_name(m->e.uid, m->e.num, name, sizeof(name));
 	if (save_exists(ui->o->save_dir, name)) {
 		m->saved = 1;
+		ui_state_mark(ui, i, STATE_SAVED | STATE_READ);
 		ui_status(ui, 0, "already saved as %s/%s", ui->o->save_dir, name);
 		return 0;
 	}

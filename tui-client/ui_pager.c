@@ -2,6 +2,7 @@
 #include "ui.h"
 
 #include "mime.h"
+#include "state.h"
 
 #include <curses.h>
 #include <stdio.h>
@@ -38,6 +39,7 @@ void ui_act_open(struct ui *ui)
 		return;
 	}
 	ui->pager_msg = ui->sel;
+	ui_state_mark(ui, ui->sel, STATE_READ);
 	ui->pager_off = 0;
 	ui->pager_raw = 0;
 	layout(ui);

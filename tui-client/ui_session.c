@@ -1,4 +1,4 @@
-/* The screen's session: connect and log in with the status line saying so, and connect again after a cancel. */
+/* The screen's session: connect and log in with the status line saying so, connect again after a cancel, end it cleanly, check for new mail. */
 #include "ui.h"
 
 #include "connect.h"
@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* A login answered later than this (ms) was held back by the server: say so. */
 #define SLOW_LOGIN_MS 1000
@@ -101,6 +102,7 @@ static int load_list(struct ui *ui)
 	ui_busy(ui, "loading the message list…");
 	if (ui_mbox_load(ui) < 0)
 		return give_up(ui, "%s: cannot list the maildrop: %s", pop3c_error(ui->pc));
+	ui_state_attach(ui);
 	ui->listed = 1;
 	return 0;
 }
@@ -131,6 +133,28 @@ static int relogin(struct ui *ui, long *waited_r)
 	return give_up(ui, "%s: logging in again failed: %s", pop3c_error(ui->pc));
 }
 
+/* Forget the session: the pager, the list and the connection (without QUIT); the state stays. */
+static void drop_session(struct ui *ui)
+{
+	ui_pager_free(ui);
+	ui->view = ui->view == UI_PAGER ? UI_LIST : ui->view;
+	ui->preview_ok = 0;
+	ui->listed = 0;
+	ui_mbox_free(ui);
+	pop3c_close(ui->pc);
+	ui->pc = NULL;
+}
+
+/* A new session on the same account: connect, log in with the password that worked, list; 0 or -1. */
+static int connect_again(struct ui *ui)
+{
+	long waited;
+
+	if (open_connection(ui) < 0 || relogin(ui, &waited) < 0 || load_list(ui) < 0)
+		return -1;
+	return 0;
+}
+
 int ui_session_reconnect(struct ui *ui)
 {
 	size_t n = 0;
@@ -141,17 +165,10 @@ int ui_session_reconnect(struct ui *ui)
 		if (ui->msgs[i].deleted && ui->msgs[i].e.uid[0])
 			memcpy(uids[n++], ui->msgs[i].e.uid, sizeof(*uids));
 	ui->reconnect = 0;
-	ui_pager_free(ui);
-	ui->view = ui->view == UI_PAGER ? UI_LIST : ui->view;
-	ui->preview_ok = 0;
-	ui->listed = 0;
-	ui_mbox_free(ui);
-	pop3c_close(ui->pc);
-	ui->pc = NULL;
+	drop_session(ui);
 	int r = -1;
-	long waited;
 
-	if (open_connection(ui) == 0 && relogin(ui, &waited) == 0 && load_list(ui) == 0) {
+	if (connect_again(ui) == 0) {
 		mark_again(ui, uids, n);
 		/* Its headers are gone with the old list: fetching them all again is not what a cancel asks. */
 		ui_order_reset(ui);
@@ -161,4 +178,111 @@ int ui_session_reconnect(struct ui *ui)
 	}
 	free(uids);
 	return r;
+}
+
+/* With deletions pending: 'c' commit, 'k' keep (RSET), 0 cancel. */
+static int ask_pending(struct ui *ui, const char *why, size_t del)
+{
+	char q[400];
+
+	snprintf(q, sizeof(q), "%s: c deletes %zu marked message%s (QUIT), k keeps %s (RSET), Esc cancels ",
+		 why, del, del == 1 ? "" : "s", del == 1 ? "it" : "them");
+	int key = ui_ask_key(ui, q);
+
+	return key == 'c' || key == 'C' ? 'c' : key == 'k' || key == 'K' ? 'k' : 0;
+}
+
+/* RSET (when keep) then QUIT; 0, or -1 when the connection failed (quit set). */
+static int quit_server(struct ui *ui, int keep)
+{
+	int r = keep ? pop3c_rset(ui->pc) : POP3C_OK;
+
+	if (r == POP3C_OK) {
+		ui->quitting = 1;
+		r = pop3c_quit(ui->pc);
+	}
+	if (r == POP3C_FAIL) {
+		ui_connection_lost(ui);
+		return -1;
+	}
+	ui->quitting = 0;
+	if (r == POP3C_ERR)
+		snprintf(ui->state_note, sizeof(ui->state_note), "the server answered %s: the deletions may not have taken effect",
+			 pop3c_reply(ui->pc));
+	return 0;
+}
+
+int ui_session_end(struct ui *ui, const char *why)
+{
+	size_t del = ui_mbox_pending(ui);
+	int choice = del > 0 ? ask_pending(ui, why, del) : 'c';
+
+	if (choice == 0) {
+		ui_status(ui, 0, "cancelled: still connected, nothing changed");
+		return 1;
+	}
+	if (quit_server(ui, choice == 'k') < 0)
+		return -1;
+	ui_state_close(ui);
+	drop_session(ui);
+	return 0;
+}
+
+/* The index of the message with this unique-id, else the one at index sel (kept in range). */
+static size_t find_uid(const struct ui *ui, const char *uid, size_t sel)
+{
+	for (size_t i = 0; uid[0] && i < ui->n; i++)
+		if (strcmp(ui->msgs[i].e.uid, uid) == 0)
+			return i;
+	return sel < ui->n ? sel : ui->n ? ui->n - 1 : 0;
+}
+
+/* End the session, connect again, keep the cursor on the same message; 1 when mail is new, 0, or -1. */
+static int check(struct ui *ui)
+{
+	char uid[POP3_UID_MAX + 1] = "";
+	size_t sel = ui->sel, before = ui->n;
+
+	if (ui->n > 0)
+		snprintf(uid, sizeof(uid), "%s", ui->msgs[ui->sel].e.uid);
+	if (ui_session_end(ui, "Check for new mail") != 0 || connect_again(ui) < 0)
+		return -1;
+	ui->sel = find_uid(ui, uid, sel);
+	/* The new list in the chosen order and threads; it keeps the cursor on its message. */
+	ui_order_apply(ui);
+	if (ui->quit || ui->reconnect)
+		return -1;
+	if (ui_state_note(ui))
+		return ui->nnew > 0;
+	if (ui->state_off)
+		ui_status(ui, 0, "checked: %zu messages, %zu before", ui->n, before);
+	else
+		ui_status(ui, 0, "%zu new message%s", ui->nnew, ui->nnew == 1 ? "" : "s");
+	return ui->nnew > 0;
+}
+
+void ui_act_check(struct ui *ui)
+{
+	check(ui);
+}
+
+void ui_session_poll(struct ui *ui, time_t idle_since)
+{
+	time_t now = time(NULL);
+	char old[sizeof(ui->status)];
+	int old_err = ui->status_err;
+
+	if (ui->o->poll <= 0 || ui->view != UI_LIST || now - idle_since < ui->o->poll ||
+	    now - ui->checked < ui->o->poll)
+		return;
+	ui->checked = now;
+	/* A poll never asks: pending deletions wait for the user's q or c. */
+	if (ui_mbox_pending(ui) > 0)
+		return;
+	memcpy(old, ui->status, sizeof(old));
+	if (check(ui) == 0) {
+		/* Nothing new: what the status line said stays. */
+		memcpy(ui->status, old, sizeof(old));
+		ui->status_err = old_err;
+	}
 }

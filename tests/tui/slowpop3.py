@@ -4,6 +4,8 @@
   slowpop3.py slow UPSTREAM_PORT [RATE]   a proxy to 127.0.0.1:UPSTREAM_PORT that passes what the
                                           server sends at RATE octets a second (default 50000)
   slowpop3.py silent                      accepts connections and never says a word
+  slowpop3.py nouidl UPSTREAM_PORT        a proxy that turns the client's UIDL into XUIDL, so the
+                                          server answers -ERR: a server without UIDL
 
 It prints the port it listens on, then serves until 60 s pass or it is killed."""
 import socket
@@ -34,6 +36,28 @@ def pump(src, dst, rate):
             pass
 
 
+def pump_nouidl(src, dst):
+    """Copy the client's lines to the server, UIDL renamed to a command the server refuses."""
+    try:
+        for line in src.makefile("rb"):
+            if line[:4].upper() == b"UIDL":
+                line = b"X" + line
+            dst.sendall(line)
+    except OSError:
+        pass
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def serve_nouidl(conn, upstream):
+    up = socket.create_connection(("127.0.0.1", upstream))
+    threading.Thread(target=pump_nouidl, args=(conn, up), daemon=True).start()
+    threading.Thread(target=pump, args=(up, conn, 0), daemon=True).start()
+
+
 def serve_slow(conn, upstream, rate):
     up = socket.create_connection(("127.0.0.1", upstream))
     threading.Thread(target=pump, args=(conn, up, 0), daemon=True).start()
@@ -57,6 +81,8 @@ def main():
             continue
         if mode == "silent":
             held.append(conn)
+        elif mode == "nouidl":
+            serve_nouidl(conn, int(sys.argv[2]))
         else:
             rate = int(sys.argv[3]) if len(sys.argv) > 3 else 50000
             serve_slow(conn, int(sys.argv[2]), rate)

@@ -254,6 +254,18 @@ static void setting(struct parse *p, const char *key, char *v)
 		bad(p, "unknown key \"%.60s\"", key);
 }
 
+static int known_key(const char *key)
+{
+	static const char *const keys[] = { "account", "host", "port", "user", "tls", "cafile", "passwordeval",
+					     "password", "save_dir", "from", "sendmail", "timeout", "color",
+					     "colour" };
+
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strcmp(key, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* One line: blank, a comment, or `key value` (the value is the rest of the line, trimmed). */
 static void parse_line(struct parse *p, char *s)
 {
@@ -274,7 +286,9 @@ static void parse_line(struct parse *p, char *s)
 
 	while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
 		v[--n] = '\0';
-	if (n == 0)
+	if (n == 0 && !known_key(s))
+		bad(p, "unknown key \"%.60s\"", s);
+	else if (n == 0)
 		bad(p, "%.60s wants a value", s);
 	else
 		setting(p, s, v);

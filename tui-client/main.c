@@ -1,4 +1,5 @@
 /* The client's entry point: options, password, connection, then the screen or the line mode. */
+#include "accounts.h"
 #include "client.h"
 #include "connect.h"
 #include "linemode.h"
@@ -9,7 +10,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s [options] HOST [PORT]\n"
+		"       %s [options] [ACCOUNT]\n"
 		"Read a POP3 mailbox: full screen on a terminal, a pop3> prompt otherwise.\n"
+		"      --config FILE         the config file (default $XDG_CONFIG_HOME/mailroom/config)\n"
 		"  -u, --user NAME           log in as NAME (default: your login name)\n"
 		"      --password-file FILE  read the password from the first line of FILE\n"
-		"                            (else $POP3_PASSWORD, else asked on the terminal)\n"
+		"                            (else $POP3_PASSWORD, else the config, else asked)\n"
 		"  -o, --save-dir DIR        where retrieved messages go (default ./retrieved)\n"
 		"      --line                line mode even on a terminal\n"
 		"      --timeout SECS        call a server silent this long not answering (default %d)\n"
@@ -37,40 +39,15 @@ static void usage(FILE *f)
 		"      --sendmail CMD        send mail with CMD (default /usr/sbin/sendmail -t -oi)\n"
 		"  -h, --help                this text\n"
 		"  -V, --version             the version\n"
-		"PORT defaults to %d.\n",
-		program_invocation_short_name, CLIENT_TIMEOUT, POP3_DEFAULT_PORT);
-}
-
-/* The login name of the user running us. */
-static const char *login_name(void)
-{
-	const char *u = getenv("USER");
-	struct passwd *pw;
-
-	if (u != NULL && *u != '\0')
-		return u;
-	pw = getpwuid(getuid());
-	return pw ? pw->pw_name : "user";
+		"PORT defaults to %d.  ACCOUNT is a section of the config file; without one\n"
+		"the screen lists the config's accounts to choose from.\n",
+		program_invocation_short_name, program_invocation_short_name, CLIENT_TIMEOUT, POP3_DEFAULT_PORT);
 }
 
 /* Cut a line end off s in place. */
 static void chomp(char *s)
 {
 	s[strcspn(s, "\r\n")] = '\0';
-}
-
-/* The first line of a file; 0 or -1. */
-static int read_password_file(const char *path, char *pw, size_t size)
-{
-	FILE *f = fopen(path, "r");
-
-	if (f == NULL)
-		return -1;
-	if (fgets(pw, (int)size, f) == NULL)
-		pw[0] = '\0';
-	fclose(f);
-	chomp(pw);
-	return 0;
 }
 
 /* Ask for the password on the terminal without echo; 0, or -1 when there is no terminal. */
@@ -103,7 +80,7 @@ static int ask_password(const char *user, const char *host, char *pw, size_t siz
 }
 
 enum { OPT_LINE = 256, OPT_PASSWORD_FILE, OPT_TLS, OPT_STARTTLS, OPT_CAFILE, OPT_INSECURE, OPT_TIMEOUT,
-       OPT_FROM, OPT_SENDMAIL, OPT_POLL };
+       OPT_FROM, OPT_SENDMAIL, OPT_POLL, OPT_CONFIG };
 
 /* --timeout, --poll: whole seconds, min to a day. */
 static int parse_seconds(const char *opt, const char *s, long min)
@@ -119,8 +96,9 @@ static int parse_seconds(const char *opt, const char *s, long min)
 	return (int)v;
 }
 
-/* Parse the command line into o; exits on --help, --version and errors. */
-static void parse_options(int argc, char **argv, struct client_opts *o, const char **pwfile_r)
+/* Parse the options into o (the positional arguments stay at optind); exits on --help, --version and errors. */
+static void parse_options(int argc, char **argv, struct client_opts *o, const char **pwfile_r,
+			  const char **config_r)
 {
 	static const struct option longopts[] = {
 		{ "user", required_argument, NULL, 'u' },
@@ -135,6 +113,7 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		{ "poll", required_argument, NULL, OPT_POLL },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "sendmail", required_argument, NULL, OPT_SENDMAIL },
+		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -155,6 +134,7 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		case OPT_POLL: o->poll = parse_seconds("poll", optarg, 0); break;
 		case OPT_FROM: o->from = optarg; break;
 		case OPT_SENDMAIL: o->sendmail = optarg; break;
+		case OPT_CONFIG: *config_r = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		case 'V':
 			printf("%s (mailroom) %s\n", program_invocation_short_name, CLIENT_VERSION);
@@ -162,13 +142,6 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 		default: usage(stderr); exit(1);
 		}
 	}
-	if (optind >= argc || argc - optind > 2) {
-		usage(stderr);
-		exit(1);
-	}
-	o->host = argv[optind];
-	if (optind + 1 < argc)
-		o->port = argv[optind + 1];
 	if (o->tls && o->starttls) {
 		fprintf(stderr, "%s: --tls and --starttls exclude each other\n",
 			program_invocation_short_name);
@@ -177,41 +150,20 @@ static void parse_options(int argc, char **argv, struct client_opts *o, const ch
 }
 
 /*
- * Find the password: the file, the environment, or the terminal.  In line mode with
- * none of them the user logs in by hand, so o->password stays NULL.
+ * Line mode without a password from the command line, the environment or the config: ask
+ * on the terminal; with none the user logs in by hand, so o->password stays NULL.
  */
-static int find_password(struct client_opts *o, const char *pwfile, char *pw, size_t size)
+static void ask_line_password(struct client_opts *o, char *pw, size_t size)
 {
-	const char *env = getenv("POP3_PASSWORD");
-
-	if (pwfile != NULL) {
-		if (read_password_file(pwfile, pw, size) < 0) {
-			fprintf(stderr, "%s: %s: %s\n",
-				program_invocation_short_name, pwfile, strerror(errno));
-			return -1;
-		}
+	if (o->password == NULL && isatty(STDIN_FILENO) && ask_password(o->user, o->host, pw, size) == 0)
 		o->password = pw;
-	} else if (env != NULL && env[0] != '\0') {
-		o->password = env;
-	} else if (!o->line || isatty(STDIN_FILENO)) {
-		if (ask_password(o->user, o->host, pw, size) < 0) {
-			if (o->line)
-				return 0;
-			fprintf(stderr, "%s: no password: set POP3_PASSWORD or use --password-file\n",
-				program_invocation_short_name);
-			return -1;
-		}
-		o->password = pw;
-	}
-	return 0;
 }
 
 /*
  * Line mode: connect, then log in when a password is known, asking again on the
  * terminal after a refusal (up to CLIENT_LOGIN_TRIES).  0, or -1 after saying why.
  */
-static int start_line_session(struct client_opts *o, const char *pwfile, char *pw, size_t size,
-			      struct pop3c **pc_r)
+static int start_line_session(struct client_opts *o, char *pw, size_t size, struct pop3c **pc_r)
 {
 	char err[512];
 
@@ -219,8 +171,7 @@ static int start_line_session(struct client_opts *o, const char *pwfile, char *p
 		fprintf(stderr, "%s: %s\n", program_invocation_short_name, err);
 		return -1;
 	}
-	if (find_password(o, pwfile, pw, size) < 0)
-		return -1;
+	ask_line_password(o, pw, size);
 	for (int tries = 1; o->password != NULL; tries++) {
 		int r = pop3c_login(*pc_r, o->user, o->password);
 
@@ -238,36 +189,35 @@ static int start_line_session(struct client_opts *o, const char *pwfile, char *p
 
 int main(int argc, char **argv)
 {
-	struct client_opts o = { .port = NULL, .save_dir = "retrieved", .timeout = CLIENT_TIMEOUT };
-	const char *pwfile = NULL;
-	char pw[CLIENT_PASSWORD_MAX] = "", port[16];
+	struct client_opts cli = { 0 }, o;
+	const char *pwfile = NULL, *config = NULL;
+	char pw[CLIENT_PASSWORD_MAX] = "";
 	struct pop3c *pc = NULL;
 	int status = 1;
 
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
-	parse_options(argc, argv, &o, &pwfile);
-	if (o.port == NULL) {
-		snprintf(port, sizeof(port), "%d", o.tls ? 995 : POP3_DEFAULT_PORT);
-		o.port = port;
-	}
-	if (o.user == NULL)
-		o.user = login_name();
+	parse_options(argc, argv, &cli, &pwfile, &config);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		o.line = 1;
+		cli.line = 1;
+	if (accounts_load(config, &cli, pwfile) < 0)
+		return 1;
+	int r = accounts_start(argc - optind, argv + optind, &o, pw, sizeof(pw));
+
+	if (r == 1)
+		usage(stderr);
+	if (r != 0)
+		goto out;
 	if (!o.line) {
-		/* The screen asks for the password itself, once the server has greeted. */
-		if (pwfile != NULL && find_password(&o, pwfile, pw, sizeof(pw)) < 0)
-			return 1;
-		if (pwfile == NULL && getenv("POP3_PASSWORD") && getenv("POP3_PASSWORD")[0])
-			o.password = getenv("POP3_PASSWORD");
+		/* Without a password the screen asks for it, once the server has greeted. */
 		status = ui_run(&o);
-		memset(pw, 0, sizeof(pw));
-		return status;
+		goto out;
 	}
-	if (start_line_session(&o, pwfile, pw, sizeof(pw), &pc) == 0)
+	if (start_line_session(&o, pw, sizeof(pw), &pc) == 0)
 		status = linemode_run(&o, pc, stdin, stdout);
+out:
 	memset(pw, 0, sizeof(pw));
 	pop3c_close(pc);
+	accounts_free();
 	return status;
 }

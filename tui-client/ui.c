@@ -246,7 +246,7 @@ void ui_redraw(struct ui *ui)
 }
 
 /* Read a key: a character, or UI_FK(code) for a function key; ERR after a quiet tick. */
-static int read_key(void)
+int ui_read_key(void)
 {
 	wint_t ch;
 	int r = ui_wait_next_key();
@@ -315,7 +315,7 @@ static void loop(struct ui *ui)
 		if (ui->reconnect)
 			continue;
 		ui_redraw(ui);
-		int key = read_key();
+		int key = ui_read_key();
 
 		if (key == ERR) {
 			idle(ui, &last_active);
@@ -374,7 +374,7 @@ static int prompt(struct ui *ui, const char *label, char *buf, size_t size, int 
 
 	for (;;) {
 		draw_prompt(ui, label, in, hidden);
-		int key = read_key();
+		int key = ui_read_key();
 
 		if (key == ERR) {
 			if (got_signal)
@@ -426,7 +426,7 @@ int ui_ask_key(struct ui *ui, const char *question)
 {
 	for (;;) {
 		draw_prompt(ui, question, L"", 0);
-		int key = read_key();
+		int key = ui_read_key();
 
 		if (key == UI_FK(KEY_RESIZE)) {
 			ui_relayout(ui);
@@ -446,7 +446,7 @@ int ui_choose(struct ui *ui, const char *question, const char *keys)
 {
 	for (;;) {
 		draw_prompt(ui, question, L"", 0);
-		int key = read_key();
+		int key = ui_read_key();
 
 		if (key == UI_FK(KEY_RESIZE)) {
 			ui_relayout(ui);
@@ -483,7 +483,7 @@ void ui_show_lines(struct ui *ui, const char *title, const struct ui_lines *l)
 {
 	for (;;) {
 		draw_lines_window(ui, title, l);
-		int key = read_key();
+		int key = ui_read_key();
 
 		if (key == UI_FK(KEY_RESIZE)) {
 			ui_relayout(ui);
@@ -509,7 +509,7 @@ int ui_run(const struct client_opts *o)
 		return 1;
 	}
 	ui_relayout(&ui);
-	if (ui_session_start(&ui) == 0) {
+	if ((!o->choose || ui_accounts_choose(&ui) == 0) && ui_session_start(&ui) == 0) {
 		if (!ui_state_note(&ui))
 			ui_status(&ui, 0, "%zu messages, %zu new; ? for help", ui.n, ui.nnew);
 		ui_wait_flush();
@@ -521,6 +521,7 @@ int ui_run(const struct client_opts *o)
 	if (ui.exit_msg[0])
 		fprintf(ui.exit_status ? stderr : stdout, "%s\n", ui.exit_msg);
 	memset(ui.password, 0, sizeof(ui.password));
+	memset(ui.chosen_pw, 0, sizeof(ui.chosen_pw));
 	ui_pager_free(&ui);
 	ui_raw_free(&ui);
 	ui_lines_clear(&ui.preview);

@@ -115,6 +115,9 @@ struct ui {
 	char state_note[600];	/* a damaged state file and the like, shown once */
 	int exit_status;
 	char exit_msg[700];
+	/* An account chosen on the screen (ui_accounts.c): ui->o points here then. */
+	struct client_opts chosen;
+	char chosen_pw[CLIENT_PASSWORD_MAX];
 };
 
 /* Function keys from wget_wch live above every character in the key table. */
@@ -142,6 +145,8 @@ void ui_relayout(struct ui *ui);
 int ui_signal_pending(int sig);
 /* The terminal has gone (its window closed with no SIGHUP): end as SIGHUP would. */
 void ui_note_hangup(void);
+/* The next key: a character, UI_FK(code), UI_ALT(c), or ERR after a quiet tick. */
+int ui_read_key(void);
 /* Read a line without echo (a password); 0, or -1 when cancelled. */
 int ui_prompt_hidden(struct ui *ui, const char *label, char *buf, size_t size);
 void ui_status(struct ui *ui, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -211,6 +216,12 @@ int ui_state_save(struct ui *ui);
 int ui_state_close(struct ui *ui);
 /* N: mark the selected message unread, or read. */
 void ui_act_toggle_unread(struct ui *ui);
+
+/* ui_accounts.c: the config's accounts on the screen. */
+/* The chooser screen; the chosen account's options become ui->o.  0, or -1 when the user left. */
+int ui_accounts_choose(struct ui *ui);
+/* C: end the session with QUIT (asking when deletions are pending), choose, connect to the new one. */
+void ui_act_switch_account(struct ui *ui);
 
 /* ui_keys.c: the key table. */
 /* Run the binding for key (a character or UI_FK(code)) in the current view; 0 when none. */

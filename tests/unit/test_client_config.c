@@ -56,6 +56,7 @@ static void test_good_file(void)
 static void test_unknown_key(void)
 {
 	refused("host a\nhots b\n", "cfg:2: unknown key \"hots\"");
+	refused("bogus\n", "cfg:1: unknown key \"bogus\"");
 }
 
 static void test_missing_value(void)

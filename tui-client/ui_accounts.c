@@ -1,0 +1,168 @@
+/* The account chooser: the first screen when no account is named, and the switch to another account (key C). */
+#include "ui.h"
+
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <string.h>
+
+/* "bob@pop.example.org:995 tls" for the chooser's row of account i, from the config alone. */
+static void describe(const struct config *c, size_t i, char *buf, size_t size)
+{
+	struct client_opts o = { .host = "(no host)", .user = "", .port = "" };
+
+	config_apply(c, (long)i, &o);
+	snprintf(buf, size, "%-20.64s %s%s%s%s%s%s", c->accounts[i].name, o.user, o.user[0] ? "@" : "", o.host,
+		 o.port[0] ? ":" : "", o.port, o.tls ? "  TLS" : o.starttls ? "  STLS" : "");
+}
+
+static void draw(struct ui *ui, const struct config *c, size_t sel)
+{
+	char line[400];
+
+	erase();
+	snprintf(line, sizeof(line), "--- mailroom: choose an account (%.300s)", c->path);
+	ui_text_put(0, 0, ui->cols, line, ui_attr(UI_TITLE));
+	for (size_t i = 0; i < c->naccounts && (int)i + 2 < ui->rows - 2; i++) {
+		char row[300];
+
+		describe(c, i, row, sizeof(row));
+		snprintf(line, sizeof(line), "  %2zu  %s", i + 1, row);
+		ui_text_put((int)i + 2, 0, ui->cols, line, i == sel ? ui_attr(UI_SELECTED) : ui_attr(UI_NORMAL));
+	}
+	ui_text_put(ui->rows - 2, 0, ui->cols, "Enter:Connect  j k:Move  1-9:Pick  q:Quit", ui_attr(UI_HINT));
+	ui_text_put(ui->rows - 1, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);
+	refresh();
+}
+
+/* The chooser's keys; the index picked, or -1 when the user left (ui->quit set). */
+static long choose(struct ui *ui, const struct config *c)
+{
+	size_t sel = 0;
+
+	for (size_t i = 0; ui->o->account && i < c->naccounts; i++)
+		if (strcmp(c->accounts[i].name, ui->o->account) == 0)
+			sel = i;
+	for (;;) {
+		draw(ui, c, sel);
+		int key = ui_read_key();
+
+		if (key == ERR && !ui_signal_pending(0))
+			continue;
+		if (key == ERR || key == 'q' || key == 'Q' || key == UI_ESC) {
+			ui->quit = 1;
+			return -1;
+		}
+		ui->status[0] = '\0';
+		if (key == UI_FK(KEY_RESIZE))
+			ui_relayout(ui);
+		else if ((key == 'j' || key == UI_FK(KEY_DOWN)) && sel + 1 < c->naccounts)
+			sel++;
+		else if ((key == 'k' || key == UI_FK(KEY_UP)) && sel > 0)
+			sel--;
+		else if (key >= '1' && key <= '9' && (size_t)(key - '1') < c->naccounts)
+			return key - '1';
+		else if (key == '\n' || key == '\r' || key == UI_FK(KEY_ENTER))
+			return (long)sel;
+	}
+}
+
+/*
+ * The options of account idx into ui->chosen.  passwordeval may talk to the terminal (a
+ * passphrase prompt), so the screen is put away while it runs.  0, or -1 with the status set.
+ */
+static int take_account(struct ui *ui, const struct config *c, long idx)
+{
+	char err[600];
+	int outside = config_passwordeval(c, idx) != NULL;
+
+	if (outside) {
+		def_prog_mode();
+		endwin();
+	}
+	int r = ui->o->account_opts(idx, &ui->chosen, ui->chosen_pw, sizeof(ui->chosen_pw), err, sizeof(err));
+
+	if (outside) {
+		reset_prog_mode();
+		clearok(curscr, TRUE);
+	}
+	if (r < 0) {
+		ui_status(ui, 1, "%s", err);
+		return -1;
+	}
+	ui->o = &ui->chosen;
+	return 0;
+}
+
+int ui_accounts_choose(struct ui *ui)
+{
+	const struct config *c = ui->o->config;
+
+	for (;;) {
+		long idx = choose(ui, c);
+
+		if (idx < 0)
+			return -1;
+		if (take_account(ui, c, idx) == 0)
+			return 0;
+	}
+}
+
+/*
+ * End the session before a switch: QUIT, after asking when deletions are pending.
+ * 0 when it ended, -1 when the user kept it (or the connection was lost: ui->quit says).
+ */
+static int end_session(struct ui *ui)
+{
+	char q[160];
+	size_t del = ui_mbox_pending(ui);
+
+	snprintf(q, sizeof(q), "Change account: quit and delete %zu message%s on the server?", del,
+		 del == 1 ? "" : "s");
+	if (del > 0 && !ui_confirm(ui, q)) {
+		ui_status(ui, 0, "staying; U undeletes all");
+		return -1;
+	}
+	ui->quitting = 1;
+	if (pop3c_quit(ui->pc) == POP3C_FAIL) {
+		ui_connection_lost(ui);
+		return -1;
+	}
+	return 0;
+}
+
+/* Forget the old session: its connection, its list, its views. */
+static void reset(struct ui *ui)
+{
+	ui_pager_free(ui);
+	ui_lines_clear(&ui->preview);
+	ui_raw_free(ui);
+	ui_mbox_free(ui);
+	pop3c_close(ui->pc);
+	ui->pc = NULL;
+	ui->raw_off = ui->hist_pos = 0;
+	ui->view = UI_LIST;
+	ui->sel = ui->top = 0;
+	ui->preview_ok = 0;
+	ui->listed = 0;
+	ui->quitting = 0;
+	memset(ui->password, 0, sizeof(ui->password));
+}
+
+void ui_act_switch_account(struct ui *ui)
+{
+	const struct config *c = ui->o->config;
+
+	if (c == NULL || c->naccounts == 0) {
+		ui_status(ui, 1, "no accounts to change to: the config file has no account sections");
+		return;
+	}
+	if (end_session(ui) < 0)
+		return;
+	reset(ui);
+	ui_status(ui, 0, "the session with %s ended with QUIT", ui->o->host);
+	if (ui_accounts_choose(ui) < 0 || ui_session_start(ui) < 0)
+		return;
+	ui_status(ui, 0, "%s: %zu messages; ? for help", ui->o->account ? ui->o->account : ui->o->host, ui->n);
+}

@@ -29,8 +29,8 @@ int ui_attr(enum ui_role role)
 	return attrs[role];
 }
 
-/* Plain attributes everywhere; colours on top when the terminal has them and NO_COLOR is unset. */
-static void init_attrs(void)
+/* Plain attributes everywhere; colours (the config's over the built-in ones) when the terminal has them and NO_COLOR is unset. */
+static void init_attrs(const struct config *c)
 {
 	const char *no_color = getenv("NO_COLOR");
 
@@ -41,6 +41,7 @@ static void init_attrs(void)
 	attrs[UI_ERROR] = A_BOLD;
 	attrs[UI_HINT] = A_REVERSE;
 	attrs[UI_HEADER] = A_BOLD;
+	attrs[UI_ROW] = attrs[UI_QUOTE1] = attrs[UI_QUOTE2] = attrs[UI_QUOTE3] = attrs[UI_SIGNATURE] = A_NORMAL;
 	if ((no_color != NULL && no_color[0] != '\0') || !has_colors() || start_color() == ERR)
 		return;
 	use_default_colors();
@@ -51,6 +52,7 @@ static void init_attrs(void)
 	attrs[UI_DELETED] = (int)COLOR_PAIR(2);
 	attrs[UI_ERROR] = (int)COLOR_PAIR(2) | A_BOLD;
 	attrs[UI_HINT] = (int)COLOR_PAIR(3);
+	ui_colors_apply(c, attrs);
 }
 
 /* Restore the terminal; safe to call more than once, registered with atexit. */
@@ -83,7 +85,7 @@ int ui_signal_pending(int sig)
 	return sig == 0 && got_signal != 0 && got_signal != SIGINT;
 }
 
-static int ui_begin(void)
+static int ui_begin(const struct config *c)
 {
 	struct sigaction sa;
 
@@ -98,7 +100,7 @@ static int ui_begin(void)
 	set_escdelay(25);
 	curs_set(0);
 	timeout(UI_TICK_MS);
-	init_attrs();
+	init_attrs(c);
 	/* After ncurses, which installs its own handlers (initscr(3), "Signal Handlers"). */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -503,7 +505,7 @@ int ui_run(const struct client_opts *o)
 	ui.view = UI_LIST;
 	ui.wait.fn = ui_wait;
 	ui.wait.arg = &ui;
-	if (ui_begin() < 0) {
+	if (ui_begin(o->config) < 0) {
 		fprintf(stderr, "%s: cannot open the terminal (TERM=%s)\n",
 			program_invocation_short_name, getenv("TERM") ? getenv("TERM") : "");
 		return 1;

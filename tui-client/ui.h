@@ -27,6 +27,11 @@ enum ui_role {
 	UI_ERROR,
 	UI_HINT,
 	UI_HEADER,
+	UI_ROW,		/* a message in the list, neither selected nor deleted */
+	UI_QUOTE1,	/* pager lines quoted once with '>', ... */
+	UI_QUOTE2,
+	UI_QUOTE3,	/* ... and three or more times */
+	UI_SIGNATURE,	/* from a "-- " line on */
 	UI_ROLES,
 };
 
@@ -216,6 +221,14 @@ int ui_state_save(struct ui *ui);
 int ui_state_close(struct ui *ui);
 /* N: mark the selected message unread, or read. */
 void ui_act_toggle_unread(struct ui *ui);
+
+/* ui_colors.c: the config's colours. */
+/* Colour pairs for the roles the config sets, over attrs (indexed by enum ui_role); after start_color. */
+void ui_colors_apply(const struct config *c, int *attrs);
+/* Where a message's lines change role: the end of the headers (the first blank line), the signature's "-- " line (or n). */
+void ui_colors_pager_marks(const struct ui_lines *l, size_t *hdr_end_r, size_t *sig_r);
+/* The role of line i: a header, a quote by depth, the signature, or normal text. */
+enum ui_role ui_colors_pager_role(const char *line, size_t i, size_t hdr_end, size_t sig);
 
 /* ui_accounts.c: the config's accounts on the screen. */
 /* The chooser screen; the chosen account's options become ui->o.  0, or -1 when the user left. */

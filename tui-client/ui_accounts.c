@@ -29,7 +29,7 @@ static void draw(struct ui *ui, const struct config *c, size_t sel)
 
 		describe(c, i, row, sizeof(row));
 		snprintf(line, sizeof(line), "  %2zu  %s", i + 1, row);
-		ui_text_put((int)i + 2, 0, ui->cols, line, i == sel ? ui_attr(UI_SELECTED) : ui_attr(UI_NORMAL));
+		ui_text_put((int)i + 2, 0, ui->cols, line, i == sel ? ui_attr(UI_SELECTED) : ui_attr(UI_ROW));
 	}
 	ui_text_put(ui->rows - 2, 0, ui->cols, "Enter:Connect  j k:Move  1-9:Pick  q:Quit", ui_attr(UI_HINT));
 	ui_text_put(ui->rows - 1, 0, ui->cols, ui->status, ui->status_err ? ui_attr(UI_ERROR) : 0);

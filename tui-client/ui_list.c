@@ -107,7 +107,7 @@ void ui_list_from_name(const char *from, char *buf, size_t size)
 static void draw_row(struct ui *ui, int y, size_t i)
 {
 	const struct ui_msg *m = &ui->msgs[i];
-	int attr = i == ui->sel ? ui_attr(UI_SELECTED) : m->deleted ? ui_attr(UI_DELETED) : 0;
+	int attr = i == ui->sel ? ui_attr(UI_SELECTED) : m->deleted ? ui_attr(UI_DELETED) : ui_attr(UI_ROW);
 	char num[16], flags[3], size[16], from[256], subj[1024];
 	int date_w = ui->cols >= DATE_MIN_COLS ? COL_DATE + 1 : 0;
 	int rest = ui->cols - (COL_NUM + 1 + COL_FLAGS + 1 + COL_SIZE + 1) - date_w;

@@ -61,14 +61,19 @@ void ui_pager_draw(struct ui *ui)
 {
 	int h = page_height(ui);
 	char pos[64];
+	size_t hdr_end, sig;
 
 	if (ui->pager_w != ui->cols)
 		layout(ui);
+	ui_colors_pager_marks(&ui->pager, &hdr_end, &sig);
+	if (ui->pager_out != NULL)
+		hdr_end = 0, sig = ui->pager.n;	/* a viewer's output has no headers of ours */
 	for (int r = 0; r < h; r++) {
 		size_t i = ui->pager_off + (size_t)r;
 
 		if (i < ui->pager.n)
-			ui_text_put(1 + r, 0, ui->cols, ui->pager.v[i], A_NORMAL);
+			ui_text_put(1 + r, 0, ui->cols, ui->pager.v[i],
+				    ui_attr(ui_colors_pager_role(ui->pager.v[i], i, hdr_end, sig)));
 	}
 	size_t end = ui->pager_off + (size_t)h;
 	int pct = ui->pager.n == 0 || end >= ui->pager.n ? 100 : (int)(end * 100 / ui->pager.n);

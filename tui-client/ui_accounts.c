@@ -109,44 +109,14 @@ int ui_accounts_choose(struct ui *ui)
 	}
 }
 
-/*
- * End the session before a switch: QUIT, after asking when deletions are pending.
- * 0 when it ended, -1 when the user kept it (or the connection was lost: ui->quit says).
- */
-static int end_session(struct ui *ui)
-{
-	char q[160];
-	size_t del = ui_mbox_pending(ui);
-
-	snprintf(q, sizeof(q), "Change account: quit and delete %zu message%s on the server?", del,
-		 del == 1 ? "" : "s");
-	if (del > 0 && !ui_confirm(ui, q)) {
-		ui_status(ui, 0, "staying; U undeletes all");
-		return -1;
-	}
-	ui->quitting = 1;
-	if (pop3c_quit(ui->pc) == POP3C_FAIL) {
-		ui_connection_lost(ui);
-		return -1;
-	}
-	return 0;
-}
-
-/* Forget the old session: its connection, its list, its views. */
+/* What the old session leaves that ui_session_end does not: the preview, the raw console, the cursor, the password. */
 static void reset(struct ui *ui)
 {
-	ui_pager_free(ui);
 	ui_lines_clear(&ui->preview);
 	ui_raw_free(ui);
-	ui_mbox_free(ui);
-	pop3c_close(ui->pc);
-	ui->pc = NULL;
 	ui->raw_off = ui->hist_pos = 0;
 	ui->view = UI_LIST;
 	ui->sel = ui->top = 0;
-	ui->preview_ok = 0;
-	ui->listed = 0;
-	ui->quitting = 0;
 	memset(ui->password, 0, sizeof(ui->password));
 }
 
@@ -158,7 +128,8 @@ void ui_act_switch_account(struct ui *ui)
 		ui_status(ui, 1, "no accounts to change to: the config file has no account sections");
 		return;
 	}
-	if (end_session(ui) < 0)
+	/* With deletions pending it asks: commit them with QUIT, keep them with RSET then QUIT, or stay. */
+	if (ui_session_end(ui, "Switch account") != 0)
 		return;
 	reset(ui);
 	ui_status(ui, 0, "the session with %s ended with QUIT", ui->o->host);

@@ -56,7 +56,7 @@ static const struct binding bindings[] = {
 	{ UI_LIST | UI_PAGER, { 'f' }, "f", "forward the message's text", ui_act_forward, NULL },
 	{ UI_LIST, { 'c' }, "c", "check for new mail: end the session (asks first with deletions pending), connect again", ui_act_check, NULL },
 	{ UI_LIST, { 'N' }, "N", "mark the message unread (N in the list), or read again", ui_act_toggle_unread, NULL },
-	{ UI_LIST, { 'C' }, "C", "change account: QUIT this session (asks first when deletions are pending), then choose", ui_act_switch_account, NULL },
+	{ UI_LIST, { 'C' }, "C", "change account: end the session (asks first with deletions pending), choose another", ui_act_switch_account, NULL },
 	{ UI_PAGER, { 'j', UI_FK(KEY_DOWN), '\r', '\n' }, "j Down Enter", "next line", ui_act_pager_down, NULL },
 	{ UI_PAGER, { 'k', UI_FK(KEY_UP) }, "k Up", "previous line", ui_act_pager_up, NULL },
 	{ UI_PAGER, { ' ' }, "Space", "next page; at the end, the next message", ui_act_pager_space, "NextPg" },

@@ -8,6 +8,8 @@
 #define COMPOSE_FOLD 78
 /* References keeps the first and the last ids up to this many (RFC 5322 s. 3.6.4 allows trimming). */
 #define COMPOSE_REFS_MAX 20
+/* A body line longer than this is sent quoted-printable, not 8bit (RFC 5322 s. 2.1.1). */
+#define COMPOSE_LINE_MAX 998
 /* An encoded word is at most 75 characters (RFC 2047 s. 2): 45 octets of UTF-8 in base64. */
 #define COMPOSE_WORD_OCTETS 45
 
@@ -67,8 +69,9 @@ char *compose_draft(enum compose_kind kind, const char *raw, size_t len, const c
 		    const char *from, const struct compose_addrs *self);
 /*
  * The message to send from an edited draft: address headers and non-ASCII values encoded,
- * MIME-Version, Content-Type (text/plain; charset=UTF-8) and Content-Transfer-Encoding (8bit)
- * added, Date and Message-ID (at now) added unless present.  *nrcpt_r counts To, Cc and Bcc
+ * MIME-Version, Content-Type (text/plain; charset=UTF-8) and Content-Transfer-Encoding (8bit,
+ * or quoted-printable when a line is longer than COMPOSE_LINE_MAX) added, Date and Message-ID
+ * (at now) added unless present; text that is not UTF-8 read as windows-1252.  *nrcpt_r counts To, Cc and Bcc
  * addresses.  Returns malloc'd, NULL when out of memory.
  */
 char *compose_finish(const char *draft, size_t len, long long now, size_t *len_r, size_t *nrcpt_r);

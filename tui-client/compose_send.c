@@ -156,10 +156,10 @@ static size_t put_headers(struct sbuf *b, const char *s, size_t len, size_t *nrc
 	return i < len && s[i] == '\n' ? i + 1 : i;
 }
 
-/* The draft with CRLF made LF, NUL-terminated. */
+/* The draft with CRLF made LF, as UTF-8 (an editor that saved Latin-1 is read as windows-1252). */
 static char *unix_lines(const char *s, size_t len, size_t *len_r)
 {
-	char *o = malloc(len + 1);
+	char *o = malloc(len + 1), *u;
 	size_t k = 0;
 
 	if (o == NULL)
@@ -167,9 +167,70 @@ static char *unix_lines(const char *s, size_t len, size_t *len_r)
 	for (size_t i = 0; i < len; i++)
 		if (!(s[i] == '\r' && i + 1 < len && s[i + 1] == '\n'))
 			o[k++] = s[i];
-	o[k] = '\0';
-	*len_r = k;
-	return o;
+	u = mime_to_utf8("x-unknown", o, k, len_r);
+	free(o);
+	return u;
+}
+
+/* 1 when a line of s is longer than 8bit allows (RFC 5322 s. 2.1.1: 998 octets). */
+static int has_long_line(const char *s, size_t n)
+{
+	for (size_t i = 0, start = 0; i <= n; i++)
+		if (i == n || s[i] == '\n') {
+			if (i - start > COMPOSE_LINE_MAX)
+				return 1;
+			start = i + 1;
+		}
+	return 0;
+}
+
+/* One line as quoted-printable (RFC 2045 s. 6.7): soft breaks before 76 columns, blanks at the end encoded. */
+static void qp_line(struct sbuf *b, const unsigned char *s, size_t n)
+{
+	size_t col = 0, k;
+	char enc[4];
+
+	for (size_t i = 0; i < n; i++) {
+		int plain = (s[i] >= 33 && s[i] <= 126 && s[i] != '=') || ((s[i] == ' ' || s[i] == '\t') && i + 1 < n);
+
+		k = plain ? 1 : 3;
+		if (plain)
+			enc[0] = (char)s[i];
+		else
+			snprintf(enc, sizeof enc, "=%02X", s[i]);
+		if (col + k > 75) {
+			mime_sbuf_add(b, "=\n", 2);
+			col = 0;
+		}
+		mime_sbuf_add(b, enc, k);
+		col += k;
+	}
+	mime_sbuf_addc(b, '\n');
+}
+
+/* The MIME headers, the blank line and the body: 8bit, or quoted-printable when a line is too long. */
+static void put_body(struct sbuf *b, const char *s, size_t n)
+{
+	static const char head[] = "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
+				   "Content-Transfer-Encoding: ";
+	int qp = has_long_line(s, n);
+	const char *cte = qp ? "quoted-printable\n\n" : "8bit\n\n";
+
+	mime_sbuf_add(b, head, sizeof head - 1);
+	mime_sbuf_add(b, cte, strlen(cte));
+	if (!qp) {
+		mime_sbuf_add(b, s, n);
+		if (n > 0 && s[n - 1] != '\n')
+			mime_sbuf_addc(b, '\n');
+		return;
+	}
+	for (size_t i = 0; i < n;) {
+		const char *nl = memchr(s + i, '\n', n - i);
+		size_t e = nl != NULL ? (size_t)(nl - s) : n;
+
+		qp_line(b, (const unsigned char *)s + i, e - i);
+		i = e + 1;
+	}
 }
 
 char *compose_finish(const char *draft, size_t len, long long now, size_t *len_r, size_t *nrcpt_r)
@@ -191,13 +252,7 @@ char *compose_finish(const char *draft, size_t len, long long now, size_t *len_r
 		message_id(now, from, line, sizeof line);
 		mime_sbuf_add(&b, "Message-ID: ", 12), mime_sbuf_add(&b, line, strlen(line)), mime_sbuf_addc(&b, '\n');
 	}
-	static const char mimeh[] = "MIME-Version: 1.0\nContent-Type: text/plain; charset=UTF-8\n"
-				    "Content-Transfer-Encoding: 8bit\n\n";
-
-	mime_sbuf_add(&b, mimeh, sizeof mimeh - 1);
-	mime_sbuf_add(&b, s + body, n - body);
-	if (n > body && s[n - 1] != '\n')
-		mime_sbuf_addc(&b, '\n');
+	put_body(&b, s + body, n - body);
 	free(from);
 	free(s);
 	if (b.oom) {

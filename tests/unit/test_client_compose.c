@@ -200,6 +200,33 @@ static void test_forward_block(void)
 	free(d);
 }
 
+static void test_long_lines_and_latin1(void)
+{
+	char draft[3000];
+	size_t len, n;
+
+	/* A line over 998 octets: quoted-printable, soft breaks before 76 columns, "=" and "é" escaped. */
+	snprintf(draft, sizeof draft, "To: a@x\n\n");
+	for (int i = 0; i < 1000; i++)
+		strcat(draft, i % 100 == 99 ? "=" : "a");
+	strcat(draft, "\nCafé \n");
+	char *m = compose_finish(draft, strlen(draft), 0, &len, &n);
+
+	CHECK(m != NULL && strstr(m, "\nContent-Transfer-Encoding: quoted-printable\n\n") != NULL);
+	CHECK(m != NULL && strstr(m, "=3D") != NULL && strstr(m, "\nCaf=C3=A9=20\n") != NULL);
+	for (char *p = m ? strstr(m, "\n\n") + 2 : NULL, *nl; p != NULL && *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		CHECK(nl != NULL && nl - p <= 76);
+		if (nl == NULL)
+			break;
+	}
+	free(m);
+	/* An editor that saved Latin-1: sent as UTF-8. */
+	m = compose_finish("To: a@x\n\nCaf\xe9\n", 14, 0, &len, &n);
+	CHECK(m != NULL && strstr(m, "8bit\n\nCafé\n") != NULL);
+	free(m);
+}
+
 static const struct harness_case cases[] = {
 	{ "subject prefixes: one Re:, one Fwd:, not stacked", test_subject_prefixes },
 	{ "address lists: quoted names, comments, groups, RFC 2047 names", test_addrs_parse },
@@ -208,6 +235,7 @@ static const struct harness_case cases[] = {
 	{ "quoting of multi-line and already quoted text, attribution", test_quoting },
 	{ "RFC 2047 encoding of a non-ASCII subject and names when sent", test_encode_subject },
 	{ "forward block with the original's headers and body", test_forward_block },
+	{ "long lines sent quoted-printable, Latin-1 drafts as UTF-8", test_long_lines_and_latin1 },
 	{ NULL, NULL },
 };
 

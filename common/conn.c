@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+enum { CONN_BULK_BUF = 256 * 1024 };	/* TLS records gathered per write() in bulk output */
+
 struct conn {
 	int fd;
 	int nonblock;		/* the socket was non-blocking: wait with poll, not in recv */
@@ -143,9 +145,9 @@ static int conn_wait(struct conn *c, short events)
  * After an SSL call wanted more: wait for the socket the way OpenSSL asked.
  * 1 go on, 0 timed out, -1 the connection failed or was closed.
  */
-static int tls_wait(struct conn *c, int ret)
+static int tls_wait_err(struct conn *c, int err)
 {
-	switch (SSL_get_error(c->ssl, ret)) {
+	switch (err) {
 	case SSL_ERROR_WANT_READ:
 		return conn_wait(c, POLLIN);
 	case SSL_ERROR_WANT_WRITE:
@@ -160,6 +162,11 @@ static int tls_wait(struct conn *c, int ret)
 		errno = ECONNRESET;
 		return -1;
 	}
+}
+
+static int tls_wait(struct conn *c, int ret)
+{
+	return tls_wait_err(c, SSL_get_error(c->ssl, ret));
 }
 
 static enum conn_status tls_fill(struct conn *c)
@@ -462,6 +469,38 @@ int conn_printf(struct conn *c, const char *fmt, ...)
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
 	return conn_write(c, line, (size_t)n);
+}
+
+int conn_bulk_begin(struct conn *c)
+{
+	if (conn_flush(c) < 0)
+		return -1;
+	if (c->ssl != NULL)
+		tls_bulk_begin(c->ssl, CONN_BULK_BUF);	/* without it, records go out one by one */
+	return 0;
+}
+
+int conn_bulk_end(struct conn *c)
+{
+	int r = conn_flush(c);
+
+	while (r == 0 && c->ssl != NULL) {
+		int e = tls_bulk_flush(c->ssl);
+
+		if (e == 1)
+			break;
+		int w = tls_wait_err(c, e);
+
+		if (w <= 0) {
+			if (w == 0)
+				errno = ETIMEDOUT;
+			c->failed = 1;
+			r = -1;
+		}
+	}
+	if (c->ssl != NULL)
+		tls_bulk_end(c->ssl);
+	return r;
 }
 
 unsigned long long conn_bytes_out(const struct conn *c)

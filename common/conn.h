@@ -70,6 +70,13 @@ int conn_puts(struct conn *c, const char *s);
 int conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Send everything buffered. */
 int conn_flush(struct conn *c);
+/*
+ * Bulk output (RETR, TOP): between these, TLS records are gathered and leave in large
+ * writes (plain connections are unchanged).  conn_bulk_end sends what is gathered and
+ * must follow every conn_bulk_begin, also after a failure.  0, or -1 with errno.
+ */
+int conn_bulk_begin(struct conn *c);
+int conn_bulk_end(struct conn *c);
 
 /*
  * TLS, started on an open connection (implicit TLS, or after STLS).  Input read

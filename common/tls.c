@@ -176,6 +176,48 @@ SSL_CTX *tls_server_get(struct tls_server *t)
 	return ctx;
 }
 
+/*
+ * A buffering BIO pushed on the write side only: records are copied into it (16 KB each,
+ * cache-hot) and one write() takes many of them.  RELEASE_BUFFERS is off meanwhile, so
+ * the record buffer is not freed and allocated again between SSL_write calls.
+ */
+int tls_bulk_begin(SSL *ssl, size_t size)
+{
+	BIO *sock = SSL_get_wbio(ssl), *buf = BIO_new(BIO_f_buffer());
+
+	if (buf == NULL || sock == NULL || BIO_set_write_buffer_size(buf, (long)size) != 1) {
+		BIO_free(buf);
+		ERR_clear_error();
+		return -1;
+	}
+	BIO_up_ref(sock);	/* the chain's reference; SSL_set0_wbio drops the one it held */
+	SSL_set0_wbio(ssl, BIO_push(buf, sock));
+	SSL_clear_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+	return 0;
+}
+
+int tls_bulk_flush(SSL *ssl)
+{
+	BIO *w = SSL_get_wbio(ssl);
+
+	if (BIO_flush(w) == 1)
+		return 1;
+	/* A would-block flush leaves its retry flags on the BIO, which SSL_get_error reads. */
+	return BIO_should_retry(w) ? (BIO_should_write(w) ? SSL_ERROR_WANT_WRITE
+							   : SSL_ERROR_WANT_READ)
+				   : SSL_ERROR_SYSCALL;
+}
+
+void tls_bulk_end(SSL *ssl)
+{
+	BIO *w = SSL_get_wbio(ssl);
+
+	if (w == NULL || BIO_method_type(w) != BIO_TYPE_BUFFER)
+		return;
+	SSL_set0_wbio(ssl, BIO_pop(w));	/* frees the buffer, keeps the socket's BIO */
+	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+}
+
 const char *tls_server_cert_path(const struct tls_server *t)
 {
 	return t->cert;

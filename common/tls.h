@@ -30,6 +30,17 @@ int tls_server_reload(struct tls_server *t, char *err, size_t errsize);
 struct ssl_ctx_st *tls_server_get(struct tls_server *t);
 /* The certificate file's name, for the log. */
 const char *tls_server_cert_path(const struct tls_server *t);
+/*
+ * Bulk output (a RETR): the connection's TLS records are gathered in a buffer of size
+ * octets under OpenSSL and leave in few large writes, not one write per 16 KB record.
+ * tls_bulk_begin: 0, or -1 (nothing changed, records go out one by one as before).
+ * tls_bulk_flush: 1 all sent, else what SSL_get_error makes of it (retry the call).
+ * tls_bulk_end: the socket takes the writes again; flush first, or what is left is lost.
+ */
+struct ssl_st;
+int tls_bulk_begin(struct ssl_st *ssl, size_t size);
+int tls_bulk_flush(struct ssl_st *ssl);
+void tls_bulk_end(struct ssl_st *ssl);
 /* The last OpenSSL error of this thread as text (and clears the queue). */
 void tls_error_string(char *buf, size_t size);
 /* Forget OpenSSL's errors queued on this thread (a reused thread starts clean). */

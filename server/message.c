@@ -149,6 +149,10 @@ int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_li
 	sn.buf = malloc(2 * POP3_STREAM_BLOCK + 8);
 	if (sn.in == NULL || sn.buf == NULL)
 		goto out;
+	ret = -1;
+	if (conn_bulk_begin(c) < 0)
+		goto out;
+	ret = -2;
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	pop3_encode_begin(&sn.enc);
 	while (r == 0 && done < size) {
@@ -170,6 +174,9 @@ int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_li
 		goto out;
 	ret = conn_write(c, sn.buf, len) < 0 ? -1 : 0;
 out:
+	/* Whatever was gathered goes out, also before a connection closed mid-message. */
+	if (conn_bulk_end(c) < 0 && ret == 0)
+		ret = -1;
 	free(sn.in);
 	free(sn.buf);
 	return ret;

@@ -216,6 +216,7 @@ void tls_bulk_end(SSL *ssl)
 		return;
 	SSL_set0_wbio(ssl, BIO_pop(w));	/* frees the buffer, keeps the socket's BIO */
 	SSL_set_mode(ssl, SSL_MODE_RELEASE_BUFFERS);
+	SSL_free_buffers(ssl);	/* the session may idle now: no record buffer kept (best effort) */
 }
 
 const char *tls_server_cert_path(const struct tls_server *t)

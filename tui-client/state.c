@@ -233,7 +233,11 @@ void state_prune(struct state *st)
 		st->v[o++] = *e;
 	}
 	st->n = o;
-	reindex(st, st->nslot ? st->nslot : SLOTS_MIN);
+	if (reindex(st, st->nslot ? st->nslot : SLOTS_MIN) < 0) {
+		/* Out of memory: an empty index finds nothing, rather than the wrong entries. */
+		memset(st->slot, 0, st->nslot * sizeof(*st->slot));
+		st->n = 0;
+	}
 }
 
 /* The file's text: the comment line, then "flags uid" a line.  Caller frees *buf_r. */

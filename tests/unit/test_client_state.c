@@ -9,6 +9,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ACCOUNT "bob@localhost:110"
@@ -284,6 +285,47 @@ static void test_many(void)
 	state_free(st);
 }
 
+static double cpu_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * What the first screen pays for the state at 10,000 messages: reading a file of 10,000
+ * entries and joining a LIST of 10,000 to it, in CPU time (a loaded machine preempts us for
+ * tens of ms).  A printout, not an assertion.
+ */
+static void test_first_screen_cost(void)
+{
+	const char *dir = fresh_dir("timing");
+	static char data[10000 * 24 + 100];
+	char uid[32], note[600];
+	size_t o = 0;
+	unsigned old;
+	int joined = 0;
+
+	for (int i = 0; i < 10000; i++)
+		o += (size_t)snprintf(data + o, sizeof(data) - o, "%s %08x%08x\n", i % 2 ? "sr" : "s", i, i * 7);
+	write_file(dir, data, o);
+	double t0 = cpu_ms();
+	struct state *st = load(dir, note, sizeof(note));
+
+	double t1 = cpu_ms();
+	state_list_begin(st);
+	for (int i = 0; st && i < 10000; i++) {
+		snprintf(uid, sizeof(uid), "%08x%08x", i, i * 7);
+		joined += state_list_add(st, uid, &old) == 0 && (old & STATE_SEEN);
+	}
+	double t2 = cpu_ms();
+
+	CHECK(joined == 10000);
+	printf("  10,000 entries: load %.2f ms, join a LIST of 10,000 %.2f ms\n", t1 - t0, t2 - t1);
+	state_free(st);
+}
+
 static void test_cleanup(void)
 {
 	char cmd[600];
@@ -299,4 +341,4 @@ static void test_setup(void)
 
 TEST_MAIN("client_state", TEST(test_setup), TEST(test_names), TEST(test_missing), TEST(test_damaged),
 	  TEST(test_round_trip), TEST(test_other_writer), TEST(test_prune), TEST(test_failed_write),
-	  TEST(test_many), TEST(test_cleanup))
+	  TEST(test_many), TEST(test_first_screen_cost), TEST(test_cleanup))

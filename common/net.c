@@ -151,25 +151,30 @@ void net_addr_string(int fd, int local, char *buf, size_t size)
 {
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof(ss);
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
 	int r = local ? getsockname(fd, (struct sockaddr *)&ss, &len)
 		      : getpeername(fd, (struct sockaddr *)&ss, &len);
 
-	if (r < 0) {
+	if (r < 0)
 		snprintf(buf, size, "?");
-		return;
-	}
-	if (ss.ss_family == AF_INET6) {
-		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)&ss;
+	else
+		net_sockaddr_string(&ss, buf, size);
+}
+
+void net_sockaddr_string(const struct sockaddr_storage *ss, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
 
 		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
 		port = ntohs(s6->sin6_port);
 		snprintf(buf, size, "[%s]:%d", host, port);
 		return;
 	}
-	if (ss.ss_family == AF_INET) {
-		const struct sockaddr_in *s4 = (const struct sockaddr_in *)&ss;
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
 
 		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
 		port = ntohs(s4->sin_port);

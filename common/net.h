@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+struct sockaddr_storage;
+
 /*
  * Listen on host:port (host NULL: every address).  Appends up to max_fds sockets to
  * fds, one per address found, and stores their count in *nfds_r.  Returns 0, or -1 with
@@ -27,9 +29,11 @@ int net_connect_wait(const char *host, const char *port, int timeout_ms,
 
 /* "127.0.0.1:4321" or "[::1]:4321" for the peer (local: 0) or the local end (local: 1). */
 void net_addr_string(int fd, int local, char *buf, size_t size);
+/* The same for an address already known (from accept). */
+void net_sockaddr_string(const struct sockaddr_storage *ss, char *buf, size_t size);
 /* The local port of a socket, or -1. */
 int net_local_port(int fd);
-/* Disable Nagle: replies go out at once, one write each. */
+/* Disable Nagle: replies go out at once, one write each (a listener's accepted sockets inherit it). */
 void net_nodelay(int fd);
 
 #endif

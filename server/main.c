@@ -1,4 +1,4 @@
-/* The server: start-up in order, the accept loop, one pool thread per connection, eviction, shutdown. */
+/* The server: start-up in order, accepting on the pool's threads, eviction, signals, shutdown. */
 #include "log.h"
 #include "net.h"
 #include "pool.h"
@@ -17,13 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Sessions alive now, so that shutdown can end them; guarded by live_lock. */
 struct live {
-	struct pool_job job;	/* first: the pool hands this back */
 	struct session *s;
 	int evicted;		/* its socket was shut to make room */
 	struct live *prev, *next;
@@ -35,6 +36,16 @@ static struct live *live_head, *live_tail;
 static int live_count, evicting;
 static atomic_int stopping;
 static int signal_pipe[2] = { -1, -1 };
+
+/*
+ * The pool's idle threads all wait in epoll_wait on accept_ep, which holds every
+ * listening socket (non-blocking, EPOLLONESHOT: one thread at a time is told of a
+ * listener's connections, and re-arms it right after its accept) and stop_fd (level-
+ * triggered: once written, every waiter sees it).
+ */
+static int accept_ep = -1, stop_fd = -1;
+static const struct listeners *lsn;
+static const struct server_config *scfg;
 
 static void on_signal(int sig)
 {
@@ -51,9 +62,9 @@ static void on_signal(int sig)
  * for this connection; what the thread itself keeps (the per-thread error strings of a
  * scan and of OpenSSL) is cleared here, so nothing of the previous session is seen.
  */
-static void session_job(struct pool_job *job)
+static void session_job(void *job)
 {
-	struct live *l = (struct live *)job;
+	struct live *l = job;
 
 	scan_clear_error();
 	session_run(l->s);
@@ -79,11 +90,17 @@ static void session_job(struct pool_job *job)
 		tls_clear_thread_errors();
 }
 
-/* Turn a client away at once, without a thread. */
-static void refuse(int fd, const char *line)
+/* Tell a client turned away why, without waiting for it. */
+static void refuse_line(int fd, const char *line)
 {
 	if (send(fd, line, strlen(line), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		(void)0;	/* it is being closed anyway */
+}
+
+/* Turn a client away at once. */
+static void refuse(int fd, const char *line)
+{
+	refuse_line(fd, line);
 	close(fd);
 }
 
@@ -102,7 +119,8 @@ static void log_refusal(void)
 	count = 0;
 }
 
-static struct live *new_live(int fd, const struct server_config *cfg, unsigned long id)
+static struct live *new_live(int fd, const char *peer, const struct server_config *cfg,
+			     unsigned long id)
 {
 	struct live *l = calloc(1, sizeof(*l));
 	struct session *s = calloc(1, sizeof(*s));
@@ -114,9 +132,6 @@ static struct live *new_live(int fd, const struct server_config *cfg, unsigned l
 	}
 	s->id = id;
 	s->cfg = cfg;
-	char peer[sizeof(s->peer)];
-
-	net_addr_string(fd, 0, peer, sizeof(peer));
 	session_set_peer(s, peer);
 	l->s = s;
 	return l;
@@ -173,32 +188,34 @@ static int evict_one(const struct server_config *cfg)
 	return 0;
 }
 
-static void start_session(int fd, int tls, const struct server_config *cfg)
+static void free_live(struct live *l)
 {
-	static unsigned long next_id = 1;
+	conn_free(l->s->conn);	/* closes the socket */
+	free(l->s);
+	free(l);
+}
 
-	pthread_mutex_lock(&live_lock);
-	if (live_count - evicting >= cfg->max_connections && evict_one(cfg) < 0) {
-		pthread_mutex_unlock(&live_lock);
-		refuse(fd, "-ERR [SYS/TEMP] too many connections\r\n");
-		log_refusal();
-		return;
-	}
-	struct live *l = new_live(fd, cfg, next_id++);
+/*
+ * A new connection's session, listed as live, or NULL when it was turned away.  The
+ * session is made before live_lock is taken: the lock covers only the count and the list.
+ */
+static struct live *start_session(int fd, const char *peer, int tls)
+{
+	static atomic_ulong next_id = 1;
+	struct live *l = new_live(fd, peer, scfg, atomic_fetch_add(&next_id, 1));
 
-	if (l != NULL)
-		l->s->implicit_tls = tls;
-	if (l == NULL || pool_submit(&l->job) < 0) {
-		pthread_mutex_unlock(&live_lock);
-		if (l != NULL) {
-			conn_free(l->s->conn);	/* closes fd */
-			free(l->s);
-			free(l);
-			log_msg("cannot start a session thread: %s", strerror(errno));
-			return;
-		}
+	if (l == NULL) {
 		refuse(fd, "-ERR [SYS/TEMP] out of memory\r\n");
-		return;
+		return NULL;
+	}
+	l->s->implicit_tls = tls;
+	pthread_mutex_lock(&live_lock);
+	if (live_count - evicting >= scfg->max_connections && evict_one(scfg) < 0) {
+		pthread_mutex_unlock(&live_lock);
+		refuse_line(fd, "-ERR [SYS/TEMP] too many connections\r\n");
+		free_live(l);
+		log_refusal();
+		return NULL;
 	}
 	l->next = live_head;
 	if (live_head)
@@ -208,21 +225,64 @@ static void start_session(int fd, int tls, const struct server_config *cfg)
 	live_head = l;
 	live_count++;
 	pthread_mutex_unlock(&live_lock);
+	return l;
 }
 
-static void accept_one(int lfd, int tls, const struct server_config *cfg)
+/* Tell the next idle thread of listener i's connections again (EPOLLONESHOT). */
+static void rearm(int i)
 {
-	int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u32 = (uint32_t)i };
 
+	epoll_ctl(accept_ep, EPOLL_CTL_MOD, lsn->fd[i], &ev);
+}
+
+/* Accept one connection on listener i: its session, or NULL (none, or turned away). */
+static struct live *accept_one(int i)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char peer[sizeof(((struct session *)0)->peer)];
+	int fd = accept4(lsn->fd[i], (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+	int e = errno;
+
+	/* Re-armed at once, so that another thread accepts the next while this one serves. */
+	if (fd >= 0 || (e != EBADF && e != EINVAL && e != ENOTSOCK))
+		rearm(i);
 	if (fd < 0) {
-		if (errno == EMFILE || errno == ENFILE || errno == ENOMEM || errno == ENOBUFS) {
-			log_msg("accept: %s", strerror(errno));
+		if (e == EMFILE || e == ENFILE || e == ENOMEM || e == ENOBUFS) {
+			log_msg("accept: %s", strerror(e));
 			nanosleep(&(struct timespec){ 0, 50 * 1000 * 1000 }, NULL);
 		}
-		return;
+		return NULL;
 	}
-	net_nodelay(fd);
-	start_session(fd, tls, cfg);
+	/* TCP_NODELAY came from the listener (startup_open_listeners' caller sets it). */
+	net_sockaddr_string(&ss, peer, sizeof(peer));
+	return start_session(fd, peer, lsn->tls[i]);
+}
+
+/* The pool's take: the next session, NULL when none came within wait_ms or at shutdown. */
+static void *take(int wait_ms)
+{
+	struct epoll_event ev;
+
+	while (!atomic_load(&stopping)) {
+		int n = epoll_wait(accept_ep, &ev, 1, wait_ms);
+
+		if (n == 0) {
+			errno = ETIMEDOUT;
+			return NULL;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || ev.data.u32 >= (uint32_t)lsn->n || atomic_load(&stopping))
+			break;
+		struct live *l = accept_one((int)ev.data.u32);
+
+		if (l != NULL)
+			return l;
+	}
+	errno = ECANCELED;
+	return NULL;
 }
 
 /* Read what the signal handler wrote: 1 when it is time to stop; a SIGHUP reloads here. */
@@ -257,50 +317,86 @@ static unsigned env_number(const char *name, unsigned def)
 	return v && *v && *end == '\0' && n <= 100000 ? (unsigned)n : def;
 }
 
+/*
+ * The listeners, non-blocking and with TCP_NODELAY (which accepted sockets inherit), and
+ * the stop event, in accept_ep; exit 1 when that cannot be set up.
+ */
+static void setup_accept(const struct listeners *ls)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+
+	accept_ep = epoll_create1(EPOLL_CLOEXEC);
+	stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ev.data.u32 = (uint32_t)ls->n;
+	if (accept_ep < 0 || stop_fd < 0 || epoll_ctl(accept_ep, EPOLL_CTL_ADD, stop_fd, &ev) < 0)
+		goto fail;
+	for (int i = 0; i < ls->n; i++) {
+		ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = (uint32_t)i };
+		fcntl(ls->fd[i], F_SETFL, fcntl(ls->fd[i], F_GETFL) | O_NONBLOCK);
+		net_nodelay(ls->fd[i]);
+		if (epoll_ctl(accept_ep, EPOLL_CTL_ADD, ls->fd[i], &ev) < 0)
+			goto fail;
+	}
+	lsn = ls;
+	return;
+fail:
+	log_msg("cannot wait for connections: %s", strerror(errno));
+	exit(1);
+}
+
+/* The pool's first thread, which waits for connections; session threads never take signals. */
 static void start_pool(void)
 {
 	struct pool_config pc = {
-		.run = session_job, .stack = POP3_THREAD_STACK, .reserve = POP3_POOL_RESERVE,
+		.take = take, .run = session_job, .stack = POP3_THREAD_STACK,
+		.reserve = POP3_POOL_RESERVE,
 		.idle_s = env_number("MAILROOM_POOL_IDLE_S", POP3_POOL_IDLE),
 		.max = env_number("MAILROOM_POOL_MAX", 0),
 	};
-
-	pool_init(&pc);
-}
-
-static void serve(const struct listeners *ls, const struct server_config *cfg)
-{
-	struct pollfd p[MAX_LISTEN + 1];
 	sigset_t block, old;
 
-	start_pool();
-	/* Session threads never take signals; the accept loop hears them through a pipe. */
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
-	for (int i = 0; i < ls->n; i++)
-		p[i] = (struct pollfd){ .fd = ls->fd[i], .events = POLLIN };
-	p[ls->n] = (struct pollfd){ .fd = signal_pipe[0], .events = POLLIN };
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	if (pool_start(&pc) < 0) {
+		log_msg("cannot start a session thread: %s", strerror(errno));
+		exit(1);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* The pool's threads accept and serve; this thread waits for signals. */
+static void serve(const struct listeners *ls, const struct server_config *cfg)
+{
+	struct pollfd p = { .fd = signal_pipe[0], .events = POLLIN };
+
+	scfg = cfg;
+	setup_accept(ls);
+	start_pool();
 	while (!atomic_load(&stopping)) {
-		if (poll(p, (nfds_t)ls->n + 1, -1) < 0)
+		if (poll(&p, 1, -1) < 0)
 			continue;
-		if ((p[ls->n].revents & POLLIN) && handle_signals(cfg))
+		if ((p.revents & POLLIN) && handle_signals(cfg))
 			break;
-		pthread_sigmask(SIG_BLOCK, &block, &old);
-		for (int i = 0; i < ls->n; i++)
-			if (p[i].revents & POLLIN)
-				accept_one(ls->fd[i], ls->tls[i], cfg);
-		pthread_sigmask(SIG_SETMASK, &old, NULL);
 	}
 }
 
-/* End every session without UPDATE: their sockets are shut, their deletions dropped. */
+/*
+ * End every session without UPDATE: their sockets are shut, their deletions dropped.
+ * The listeners leave accept_ep before they are closed, and the stop event sends every
+ * idle thread out of take.
+ */
 static void shutdown_sessions(const struct listeners *ls)
 {
 	atomic_store(&stopping, 1);
-	for (int i = 0; i < ls->n; i++)
+	for (int i = 0; i < ls->n; i++) {
+		epoll_ctl(accept_ep, EPOLL_CTL_DEL, ls->fd[i], NULL);
 		close(ls->fd[i]);
+	}
+	if (eventfd_write(stop_fd, 1) < 0)
+		log_msg("cannot stop the idle threads: %s", strerror(errno));
 	struct timespec deadline = deadline_in(POP3_SHUTDOWN_GRACE * 1000);
 
 	pthread_mutex_lock(&live_lock);

@@ -1,4 +1,4 @@
-/* The session threads: parked, detached threads that each take the next accepted connection. */
+/* The session threads: parked, detached threads that each accept the next connection themselves. */
 #include "pool.h"
 
 #include <errno.h>
@@ -8,18 +8,20 @@
 
 /*
  * One thread serves one connection from accept to close; a thread that has served one
- * parks here instead of exiting and takes the next, which saves the thread's creation
- * and exit per session (a quarter of the server's CPU in bench's sessions workload).
- * Nothing of a session lives in the thread: the caller's job carries all of it and the
- * thread's own state (errno, per-thread error strings) is reset by the job itself.
+ * goes back to waiting for the next instead of exiting, which saves the thread's
+ * creation and exit per session.  Idle threads wait in cfg.take (the accept itself), so
+ * a connection wakes the one thread that serves it: no hand-over from an accept loop,
+ * no second wake-up.  There is always one idle thread while fewer than cfg.max run: the
+ * thread that takes the last idle place starts another before it serves.
+ * Nothing of a session lives in the thread: the job carries all of it and the thread's
+ * own state (errno, per-thread error strings) is reset by the run function.
  * Everything below is guarded by lock.
  */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake, left;	/* left: a parked thread exited after pool_stop */
+static pthread_cond_t left;	/* a thread exited after pool_stop */
 static struct pool_config cfg;
 static pthread_attr_t attr;
-static struct pool_job *head, *tail;	/* jobs not yet taken */
-static unsigned queued, waiting, threads;
+static unsigned idle, threads;	/* idle: threads in take or about to be */
 static int stopping;
 /*
  * Threads are joinable: one that exits when idle detaches itself; one that exits at
@@ -29,56 +31,10 @@ static int stopping;
 static pthread_t *ended;
 static size_t nended, ended_cap;
 
-void pool_init(const struct pool_config *c)
-{
-	pthread_condattr_t ca;
-
-	cfg = *c;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&wake, &ca);
-	pthread_cond_init(&left, &ca);
-	pthread_condattr_destroy(&ca);
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, cfg.stack);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_JOINABLE);
-}
-
-static void push(struct pool_job *job)
-{
-	job->next = NULL;
-	if (tail)
-		tail->next = job;
-	else
-		head = job;
-	tail = job;
-	queued++;
-}
-
-static struct pool_job *pop(void)
-{
-	struct pool_job *job = head;
-
-	head = job->next;
-	if (head == NULL)
-		tail = NULL;
-	queued--;
-	return job;
-}
-
-static struct timespec idle_deadline(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += cfg.idle_s;
-	return t;
-}
-
 /* A thread about to exit: detached, or left for pool_stop to join.  Called with lock held. */
-static void leaving(void)
+static void leaving(int join)
 {
-	if (stopping && nended == ended_cap) {
+	if (join && nended == ended_cap) {
 		size_t cap = ended_cap ? 2 * ended_cap : 64;
 		pthread_t *p = realloc(ended, cap * sizeof(*p));
 
@@ -87,70 +43,93 @@ static void leaving(void)
 			ended_cap = cap;
 		}
 	}
-	if (stopping && nended < ended_cap)
+	if (join && nended < ended_cap)
 		ended[nended++] = pthread_self();
 	else
 		pthread_detach(pthread_self());
+	idle--;
 	threads--;
 	pthread_cond_broadcast(&left);
 }
 
-/* The next job, after waiting for it; NULL when this thread is one too many and should exit. */
-static struct pool_job *next_job(void)
-{
-	struct timespec until = idle_deadline();
-	struct pool_job *job = NULL;
+static void *worker(void *arg);
 
-	pthread_mutex_lock(&lock);
-	waiting++;
-	while (head == NULL && !stopping) {
-		if (pthread_cond_timedwait(&wake, &lock, &until) != ETIMEDOUT || head != NULL)
-			continue;
-		if (threads > cfg.reserve)
-			break;
-		until = idle_deadline();	/* one of the reserve: wait on */
-	}
-	waiting--;
-	if (head != NULL)
-		job = pop();
-	else
-		leaving();
-	pthread_mutex_unlock(&lock);
-	return job;
-}
-
-static void *worker(void *arg)
-{
-	struct pool_job *job = arg;
-
-	do
-		cfg.run(job);
-	while ((job = next_job()) != NULL);
-	return NULL;
-}
-
-int pool_submit(struct pool_job *job)
+/* One more idle thread, counted before it runs so that no other starts one too.  Lock held. */
+static int spawn(void)
 {
 	pthread_t t;
 	int err;
 
-	pthread_mutex_lock(&lock);
-	/* A parked thread not yet promised a job, or no room for another thread: it waits. */
-	if (waiting > queued || (cfg.max > 0 && threads >= cfg.max)) {
-		push(job);
-		pthread_cond_signal(&wake);
-		pthread_mutex_unlock(&lock);
-		return 0;
-	}
+	idle++;
 	threads++;
-	pthread_mutex_unlock(&lock);
-	if ((err = pthread_create(&t, &attr, worker, job)) == 0)
+	if ((err = pthread_create(&t, &attr, worker, NULL)) == 0)
 		return 0;
-	pthread_mutex_lock(&lock);
+	idle--;
 	threads--;
-	pthread_mutex_unlock(&lock);
 	errno = err;
 	return -1;
+}
+
+/*
+ * After a take: 1 when the job is this thread's to serve (and, if it was the last idle
+ * thread, another now waits in its place), 0 to wait again, -1 to exit.
+ */
+static int after_take(void *job)
+{
+	int e = errno, r = 1;
+
+	pthread_mutex_lock(&lock);
+	if (job != NULL) {
+		idle--;
+		if (idle == 0 && !stopping && (cfg.max == 0 || threads < cfg.max))
+			spawn();	/* on failure the next free thread accepts: nothing is lost */
+	} else if (!stopping && e == ETIMEDOUT && (threads <= cfg.reserve || idle < 2)) {
+		r = 0;		/* one of the reserve, or the last one waiting: wait on */
+	} else {
+		/* Out of take for the shutdown (maybe before pool_stop is called): joined there. */
+		leaving(stopping || e != ETIMEDOUT);
+		r = -1;
+	}
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		void *job = cfg.take((int)cfg.idle_s * 1000);
+		int r = after_take(job);
+
+		if (r < 0)
+			break;
+		if (r == 0)
+			continue;
+		cfg.run(job);
+		pthread_mutex_lock(&lock);
+		idle++;
+		pthread_mutex_unlock(&lock);
+	}
+	return NULL;
+}
+
+int pool_start(const struct pool_config *c)
+{
+	pthread_condattr_t ca;
+
+	cfg = *c;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&left, &ca);
+	pthread_condattr_destroy(&ca);
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, cfg.stack);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_JOINABLE);
+	pthread_mutex_lock(&lock);
+	int r = spawn();
+
+	pthread_mutex_unlock(&lock);
+	return r;
 }
 
 void pool_stop(int wait_ms)
@@ -166,7 +145,6 @@ void pool_stop(int wait_ms)
 	}
 	pthread_mutex_lock(&lock);
 	stopping = 1;
-	pthread_cond_broadcast(&wake);
 	/* Every thread: those just done with their last session come here too. */
 	for (;;) {
 		while (nended > 0) {

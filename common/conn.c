@@ -35,7 +35,7 @@ struct conn {
 	char wbuf[POP3_CONN_WBUF];
 };
 
-struct conn *conn_new(int fd, int timeout_s)
+static struct conn *conn_alloc(int fd)
 {
 	struct conn *c = malloc(sizeof(*c));
 
@@ -48,7 +48,26 @@ struct conn *conn_new(int fd, int timeout_s)
 	c->failed = 0;
 	c->rpos = c->rlen = c->wlen = 0;
 	c->out = c->in = 0;
-	conn_set_timeout(c, timeout_s);
+	return c;
+}
+
+struct conn *conn_new(int fd, int timeout_s)
+{
+	struct conn *c = conn_alloc(fd);
+
+	if (c != NULL)
+		conn_set_timeout(c, timeout_s);
+	return c;
+}
+
+struct conn *conn_new_accepted(int fd, int timeout_s)
+{
+	struct conn *c = conn_alloc(fd);
+
+	if (c != NULL) {
+		c->timeout_ms = timeout_s > 0 ? timeout_s * 1000 : -1;
+		c->nonblock = 0;
+	}
 	return c;
 }
 

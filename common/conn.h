@@ -17,6 +17,11 @@ enum conn_status {
 
 /* Wrap a connected socket; timeout_s <= 0 waits forever.  NULL when out of memory. */
 struct conn *conn_new(int fd, int timeout_s);
+/*
+ * The same for a blocking socket just accepted from a listener that has SO_RCVTIMEO and
+ * SO_SNDTIMEO of timeout_s already (accepted sockets inherit them): no system call.
+ */
+struct conn *conn_new_accepted(int fd, int timeout_s);
 /* Close the socket and free everything. */
 void conn_free(struct conn *c);
 int conn_fd(const struct conn *c);

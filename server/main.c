@@ -20,6 +20,7 @@
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,6 +45,8 @@ static int signal_pipe[2] = { -1, -1 };
  * triggered: once written, every waiter sees it).
  */
 static int accept_ep = -1, stop_fd = -1;
+/* Every listener has the sessions' SO_RCVTIMEO and SO_SNDTIMEO, for its sockets to inherit. */
+static int timeouts_inherited;
 static const struct listeners *lsn;
 static const struct server_config *scfg;
 
@@ -53,7 +56,7 @@ static void on_signal(int sig)
 	char c = (char)sig;
 
 	if (write(signal_pipe[1], &c, 1) < 0)
-		(void)0;	/* the pipe is full: the accept loop has plenty to read already */
+		(void)0;	/* the pipe is full: the main thread has plenty to read already */
 	errno = saved;
 }
 
@@ -125,7 +128,10 @@ static struct live *new_live(int fd, const char *peer, const struct server_confi
 	struct live *l = calloc(1, sizeof(*l));
 	struct session *s = calloc(1, sizeof(*s));
 
-	if (l == NULL || s == NULL || (s->conn = conn_new(fd, cfg->idle_timeout)) == NULL) {
+	if (l != NULL && s != NULL)
+		s->conn = timeouts_inherited ? conn_new_accepted(fd, cfg->idle_timeout)
+					     : conn_new(fd, cfg->idle_timeout);
+	if (l == NULL || s == NULL || s->conn == NULL) {
 		free(l);
 		free(s);
 		return NULL;
@@ -255,7 +261,7 @@ static struct live *accept_one(int i)
 		}
 		return NULL;
 	}
-	/* TCP_NODELAY came from the listener (startup_open_listeners' caller sets it). */
+	/* TCP_NODELAY and the timeouts came from the listener (listener_options). */
 	net_sockaddr_string(&ss, peer, sizeof(peer));
 	return start_session(fd, peer, lsn->tls[i]);
 }
@@ -318,13 +324,29 @@ static unsigned env_number(const char *name, unsigned def)
 }
 
 /*
- * The listeners, non-blocking and with TCP_NODELAY (which accepted sockets inherit), and
- * the stop event, in accept_ep; exit 1 when that cannot be set up.
+ * The options sessions need, set once on the listeners, whose accepted sockets inherit
+ * them (Linux copies a listener's socket options, not its file flags such as O_NONBLOCK).
  */
-static void setup_accept(const struct listeners *ls)
+static void listener_options(int fd, const struct server_config *cfg)
+{
+	struct timeval tv = { cfg->idle_timeout > 0 ? cfg->idle_timeout : 0, 0 };
+
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);	/* for accept, not inherited */
+	net_nodelay(fd);
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
+		timeouts_inherited = 0;		/* each session sets its own */
+}
+
+/*
+ * The listeners (see listener_options) and the stop event in accept_ep; exit 1 when
+ * that cannot be set up.
+ */
+static void setup_accept(const struct listeners *ls, const struct server_config *cfg)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
 
+	timeouts_inherited = 1;
 	accept_ep = epoll_create1(EPOLL_CLOEXEC);
 	stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	ev.data.u32 = (uint32_t)ls->n;
@@ -332,8 +354,7 @@ static void setup_accept(const struct listeners *ls)
 		goto fail;
 	for (int i = 0; i < ls->n; i++) {
 		ev = (struct epoll_event){ .events = EPOLLIN | EPOLLONESHOT, .data.u32 = (uint32_t)i };
-		fcntl(ls->fd[i], F_SETFL, fcntl(ls->fd[i], F_GETFL) | O_NONBLOCK);
-		net_nodelay(ls->fd[i]);
+		listener_options(ls->fd[i], cfg);
 		if (epoll_ctl(accept_ep, EPOLL_CTL_ADD, ls->fd[i], &ev) < 0)
 			goto fail;
 	}
@@ -373,7 +394,7 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 	struct pollfd p = { .fd = signal_pipe[0], .events = POLLIN };
 
 	scfg = cfg;
-	setup_accept(ls);
+	setup_accept(ls, cfg);
 	start_pool();
 	while (!atomic_load(&stopping)) {
 		if (poll(&p, 1, -1) < 0)

@@ -188,6 +188,8 @@ void session_set_peer(struct session *s, const char *peer)
  */
 static int count_peer(struct session *s)
 {
+	if (s->cfg->max_per_ip == 0)
+		return 0;	/* no cap: nothing to count */
 	if (peers_enter(s->addr, s->cfg->max_per_ip) == 0) {
 		s->counted = 1;
 		return 0;

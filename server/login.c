@@ -39,7 +39,7 @@ static enum cmd_result refuse_plaintext(struct session *s)
 }
 
 /*
- * Wait out a login delay.  The accept loop may end the connection meanwhile to make
+ * Wait out a login delay.  An accepting thread may end the connection meanwhile to make
  * room for others (it picks delayed sessions first), and a client that hangs up does
  * not get its answer early: either way -1, and the session ends unanswered.
  */

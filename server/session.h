@@ -55,7 +55,7 @@ struct session {
 	char via[64];		/* the balancer's address and port ("" when the client came direct) */
 	int spoke;		/* a command line was read */
 	int implicit_tls;	/* accepted on the TLS port: handshake before the greeting */
-	atomic_int authed;	/* logged in (read by the accept loop to pick whom to evict) */
+	atomic_int authed;	/* logged in (read by accepting threads to pick whom to evict) */
 	atomic_int delayed;	/* waiting out a login delay: the first to evict */
 	int counted;		/* counted in peers (per-address cap) under addr */
 	int failed_logins;

@@ -406,16 +406,16 @@ static void serve(const struct listeners *ls, const struct server_config *cfg)
 
 /*
  * End every session without UPDATE: their sockets are shut, their deletions dropped.
- * The listeners leave accept_ep before they are closed, and the stop event sends every
- * idle thread out of take.
+ * The listeners leave accept_ep, so no thread is told of a connection any more, and the
+ * stop event sends every idle thread out of take.  A listener is closed only once the
+ * threads are gone (one may be in accept4 on it still); meanwhile new connections wait
+ * in its backlog and are reset when the process exits.
  */
 static void shutdown_sessions(const struct listeners *ls)
 {
 	atomic_store(&stopping, 1);
-	for (int i = 0; i < ls->n; i++) {
+	for (int i = 0; i < ls->n; i++)
 		epoll_ctl(accept_ep, EPOLL_CTL_DEL, ls->fd[i], NULL);
-		close(ls->fd[i]);
-	}
 	if (eventfd_write(stop_fd, 1) < 0)
 		log_msg("cannot stop the idle threads: %s", strerror(errno));
 	struct timespec deadline = deadline_in(POP3_SHUTDOWN_GRACE * 1000);
@@ -429,6 +429,8 @@ static void shutdown_sessions(const struct listeners *ls)
 			break;
 	pthread_mutex_unlock(&live_lock);
 	pool_stop(1000);
+	for (int i = 0; i < ls->n; i++)
+		close(ls->fd[i]);
 }
 
 static void setup_signals(void)

@@ -190,7 +190,9 @@ static int role_number(const char *name)
 /* color ROLE FOREGROUND [BACKGROUND] */
 static void set_color(struct parse *p, char *v)
 {
-	char *role = strtok(v, " \t"), *fg = strtok(NULL, " \t"), *bg = strtok(NULL, " \t");
+	char *save, *role = strtok_r(v, " \t", &save);
+	char *fg = strtok_r(NULL, " \t", &save);
+	char *bg = strtok_r(NULL, " \t", &save);
 	int r = role ? role_number(role) : -1;
 	short f, b = -1;
 
@@ -201,7 +203,7 @@ static void set_color(struct parse *p, char *v)
 		    role ? ", not " : "", role ? role : "");
 	else if (fg == NULL)
 		bad(p, "color %s wants a foreground colour", role);
-	else if (strtok(NULL, " \t") != NULL)
+	else if (strtok_r(NULL, " \t", &save) != NULL)
 		bad(p, "color %s wants a foreground and at most a background colour", role);
 	else if (color_number(fg, &f) < 0 || (bg != NULL && color_number(bg, &b) < 0))
 		bad(p, "unknown colour \"%s\" (default, black, red, green, yellow, blue, magenta, cyan, white)",

@@ -12,7 +12,7 @@
 #define CONFIG_ACCOUNTS_MAX 64
 /* An account name: printable, no blanks, this many octets at most. */
 #define CONFIG_NAME_MAX 64
-/* The report of bad lines keeps this much; the rest is counted, not shown. */
+/* The report of bad lines keeps this much; lines past it are left out (the parse still fails). */
 #define CONFIG_ERR_MAX 4096
 
 /* tls: unset (take the defaults' value), or one of the three modes. */

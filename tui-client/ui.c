@@ -180,8 +180,8 @@ static void draw_title(struct ui *ui)
 	ui_text_size(ui->stat_size, size, sizeof(size));
 	pop3c_tls_describe(ui->pc, tls, sizeof(tls));
 	/* Msgs counts the list's rows, as the divider does; Del says how many go at q. */
-	int n = snprintf(t, sizeof(t), "%s %s:%s%s  user %s  Msgs:%zu  %s", del ? "-*-" : "---",
-			 ui->o->host, ui->o->port, tls[0] ? " [TLS]" : " [plain]", ui->o->user,
+	int n = snprintf(t, sizeof(t), "%s %s%s%s:%s%s  user %s  Msgs:%zu  %s", del ? "-*-" : "---",
+			 ui->o->account ? ui->o->account : "", ui->o->account ? ": " : "", ui->o->host, ui->o->port, tls[0] ? " [TLS]" : " [plain]", ui->o->user,
 			 ui->n, size);
 
 	if (del > 0 && n > 0 && (size_t)n < sizeof(t))

@@ -52,6 +52,28 @@ static void set_string(struct parse *p, const char *key, char **field, const cha
 		bad(p, "%s: %s", key, strerror(errno));
 }
 
+/* A file or folder: "~" and "~/..." start at $HOME, as in a shell; anything else as given. */
+static void set_path(struct parse *p, const char *key, char **field, const char *v)
+{
+	const char *home = getenv("HOME");
+	char buf[4096];
+
+	if (v[0] != '~' || (v[1] != '\0' && v[1] != '/')) {
+		set_string(p, key, field, v);
+		return;
+	}
+	if (home == NULL || home[0] != '/') {
+		bad(p, "%s starts with ~ but $HOME is not set", key);
+		return;
+	}
+	int n = snprintf(buf, sizeof(buf), "%s%s", home, v + 1);
+
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		bad(p, "%s is too long", key);
+	else
+		set_string(p, key, field, buf);
+}
+
 /* A whole number from lo to hi, or -1. */
 static long number(const char *v, long lo, long hi)
 {
@@ -221,14 +243,15 @@ static void setting(struct parse *p, const char *key, char *v)
 	static const struct {
 		const char *key;
 		size_t off;
+		int path;	/* a leading ~/ is the home folder */
 	} strings[] = {
-		{ "host", offsetof(struct config_account, host) },
-		{ "user", offsetof(struct config_account, user) },
-		{ "cafile", offsetof(struct config_account, cafile) },
-		{ "passwordeval", offsetof(struct config_account, passwordeval) },
-		{ "save_dir", offsetof(struct config_account, save_dir) },
-		{ "from", offsetof(struct config_account, from) },
-		{ "sendmail", offsetof(struct config_account, sendmail) },
+		{ "host", offsetof(struct config_account, host), 0 },
+		{ "user", offsetof(struct config_account, user), 0 },
+		{ "cafile", offsetof(struct config_account, cafile), 1 },
+		{ "passwordeval", offsetof(struct config_account, passwordeval), 0 },
+		{ "save_dir", offsetof(struct config_account, save_dir), 1 },
+		{ "from", offsetof(struct config_account, from), 0 },
+		{ "sendmail", offsetof(struct config_account, sendmail), 0 },
 	};
 
 	if (strcmp(key, "passwordeval") == 0 && s->password != NULL) {
@@ -237,7 +260,12 @@ static void setting(struct parse *p, const char *key, char *v)
 	}
 	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
 		if (strcmp(key, strings[i].key) == 0) {
-			set_string(p, key, (char **)((char *)s + strings[i].off), v);
+			char **field = (char **)((char *)s + strings[i].off);
+
+			if (strings[i].path)
+				set_path(p, key, field, v);
+			else
+				set_string(p, key, field, v);
 			return;
 		}
 	if (strcmp(key, "account") == 0)

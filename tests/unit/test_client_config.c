@@ -53,6 +53,21 @@ static void test_good_file(void)
 	config_free(&c);
 }
 
+static void test_home_paths(void)
+{
+	struct config c;
+
+	setenv("HOME", "/home/u", 1);
+	CHECK(parse(&c, "save_dir ~/mail/saved\ncafile ~\naccount a\nsave_dir ~bob/x\n", 0) == 0);
+	CHECK_STR(c.defaults.save_dir, "/home/u/mail/saved");
+	CHECK_STR(c.defaults.cafile, "/home/u");
+	/* ~user is not looked up: taken as given. */
+	CHECK_STR(c.accounts[0].save_dir, "~bob/x");
+	config_free(&c);
+	unsetenv("HOME");
+	refused("save_dir ~/x\n", "cfg:1: save_dir starts with ~ but $HOME is not set");
+}
+
 static void test_unknown_key(void)
 {
 	refused("host a\nhots b\n", "cfg:2: unknown key \"hots\"");
@@ -287,7 +302,7 @@ static void teardown(void)
 		fprintf(stderr, "could not remove %s\n", scratch);
 }
 
-TEST_MAIN("client_config", { "setup", setup }, TEST(test_good_file), TEST(test_unknown_key),
+TEST_MAIN("client_config", { "setup", setup }, TEST(test_good_file), TEST(test_home_paths), TEST(test_unknown_key),
 	  TEST(test_missing_value), TEST(test_bad_tls), TEST(test_bad_numbers), TEST(test_bad_colours),
 	  TEST(test_accounts), TEST(test_twice_in_section), TEST(test_password_lines), TEST(test_bad_bytes),
 	  TEST(test_every_line_reported), TEST(test_load_permissions), TEST(test_load_files),

@@ -490,13 +490,11 @@ int conn_printf(struct conn *c, const char *fmt, ...)
 	return conn_write(c, line, (size_t)n);
 }
 
-int conn_bulk_begin(struct conn *c)
+void conn_bulk_begin(struct conn *c)
 {
-	if (conn_flush(c) < 0)
-		return -1;
+	/* What the write buffer holds (the +OK line) reaches the gathering buffer first. */
 	if (c->ssl != NULL)
 		tls_bulk_begin(c->ssl, CONN_BULK_BUF);	/* without it, records go out one by one */
-	return 0;
 }
 
 int conn_bulk_end(struct conn *c)

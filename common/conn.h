@@ -76,11 +76,11 @@ int conn_printf(struct conn *c, const char *fmt, ...) __attribute__((format(prin
 /* Send everything buffered. */
 int conn_flush(struct conn *c);
 /*
- * Bulk output (RETR, TOP): between these, TLS records are gathered and leave in large
- * writes (plain connections are unchanged).  conn_bulk_end sends what is gathered and
- * must follow every conn_bulk_begin, also after a failure.  0, or -1 with errno.
+ * Bulk output (a large RETR or TOP): between these, TLS records are gathered and leave in
+ * large writes (plain connections are unchanged).  conn_bulk_end sends everything written
+ * so far and must follow every conn_bulk_begin, also after a failure: 0, or -1 with errno.
  */
-int conn_bulk_begin(struct conn *c);
+void conn_bulk_begin(struct conn *c);
 int conn_bulk_end(struct conn *c);
 
 /*

@@ -142,17 +142,18 @@ int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_li
 {
 	struct sender sn = { .c = c, .cut = { .left = body_lines, .in_header = 1, .bol = 1 } };
 	off_t done = 0;
-	int ret = -2, r = 0;
+	int ret = -2, r = 0, bulk = 0;
 
 	*why_r = "out of memory";
 	sn.in = malloc(POP3_STREAM_BLOCK);
 	sn.buf = malloc(2 * POP3_STREAM_BLOCK + 8);
 	if (sn.in == NULL || sn.buf == NULL)
 		goto out;
-	ret = -1;
-	if (conn_bulk_begin(c) < 0)
-		goto out;
-	ret = -2;
+	/* Records are gathered only for a message of several blocks: a small one stays in the
+	 * connection's write buffer with the replies around it, and costs no 256 KiB buffer. */
+	bulk = size > POP3_STREAM_BLOCK;
+	if (bulk)
+		conn_bulk_begin(c);
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	pop3_encode_begin(&sn.enc);
 	while (r == 0 && done < size) {
@@ -175,7 +176,7 @@ int message_send(struct conn *c, int fd, off_t size, uint64_t wire, long body_li
 	ret = conn_write(c, sn.buf, len) < 0 ? -1 : 0;
 out:
 	/* Whatever was gathered goes out, also before a connection closed mid-message. */
-	if (conn_bulk_end(c) < 0 && ret == 0)
+	if (bulk && conn_bulk_end(c) < 0 && ret == 0)
 		ret = -1;
 	free(sn.in);
 	free(sn.buf);

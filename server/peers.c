@@ -1,6 +1,8 @@
 /* Per-address counts of connections that have not logged in: a hash table under one mutex. */
 #include "peers.h"
 
+#include "hash.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -19,14 +21,10 @@ struct peer {
 static pthread_mutex_t peers_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct peer *buckets[PEER_BUCKETS];
 
-/* FNV-1a of the address. */
+/* The chain of an address, by a keyed hash: a peer that picks its addresses cannot fill one chain. */
 static struct peer **bucket(const char *addr)
 {
-	unsigned h = 2166136261u;
-
-	for (const unsigned char *p = (const unsigned char *)addr; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return &buckets[h % PEER_BUCKETS];
+	return &buckets[hash_str(addr) % PEER_BUCKETS];
 }
 
 /* The link that points at addr's entry, or at the NULL that ends its chain.  Lock held. */

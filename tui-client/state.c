@@ -2,6 +2,8 @@
 #include "state.h"
 #include "state_int.h"
 
+#include "hash.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,14 +12,10 @@
 /* The smallest index; it doubles when more than half full. */
 #define SLOTS_MIN 64
 
-/* FNV-1a: short keys, spread well enough for an open-addressed table. */
+/* Keyed, so that a server's crafted unique-ids cannot pile up in one run of slots. */
 static size_t hash(const char *s)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return (size_t)hash_str(s);
 }
 
 /* The slot holding uid, or the empty slot where it would go. */

@@ -1,6 +1,8 @@
 /* Threads of messages: parents from the id headers through a hash table, loops cut, rows in tree order. */
 #include "thread.h"
 
+#include "hash.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,14 +50,10 @@ static struct id message_id(const char *h)
 	return id;
 }
 
-/* FNV-1a. */
+/* Keyed, so that crafted Message-IDs cannot pile up in one run of slots. */
 static size_t hash(struct id id)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (size_t i = 0; i < id.len; i++)
-		h = (h ^ (unsigned char)id.s[i]) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)hash_bytes(id.s, id.len);
 }
 
 static int same(struct id a, struct id b)

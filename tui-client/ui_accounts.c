@@ -135,5 +135,7 @@ void ui_act_switch_account(struct ui *ui)
 	ui_status(ui, 0, "the session with %s ended with QUIT", ui->o->host);
 	if (ui_accounts_choose(ui) < 0 || ui_session_start(ui) < 0)
 		return;
-	ui_status(ui, 0, "%s: %zu messages; ? for help", ui->o->account ? ui->o->account : ui->o->host, ui->n);
+	/* A damaged state file or a server without UIDL says so first. */
+	if (!ui_state_note(ui))
+		ui_status(ui, 0, "%s: %zu messages; ? for help", ui->o->account ? ui->o->account : ui->o->host, ui->n);
 }

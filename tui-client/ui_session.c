@@ -224,6 +224,8 @@ int ui_session_end(struct ui *ui, const char *why)
 	if (quit_server(ui, choice == 'k') < 0)
 		return -1;
 	ui_state_close(ui);
+	/* The next account may lack UIDL too: its note is due once more (check keeps it said). */
+	ui->state_noted = 0;
 	drop_session(ui);
 	return 0;
 }
@@ -242,10 +244,14 @@ static int check(struct ui *ui)
 {
 	char uid[POP3_UID_MAX + 1] = "";
 	size_t sel = ui->sel, before = ui->n;
+	int noted = ui->state_noted;
 
 	if (ui->n > 0)
 		snprintf(uid, sizeof(uid), "%s", ui->msgs[ui->sel].e.uid);
-	if (ui_session_end(ui, "Check for new mail") != 0 || connect_again(ui) < 0)
+	if (ui_session_end(ui, "Check for new mail") != 0)
+		return -1;
+	ui->state_noted = noted;	/* the same server: its "no UIDL" note was said */
+	if (connect_again(ui) < 0)
 		return -1;
 	ui->sel = find_uid(ui, uid, sel);
 	/* The new list in the chosen order and threads; it keeps the cursor on its message. */

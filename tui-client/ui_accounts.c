@@ -4,8 +4,12 @@
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "bob@pop.example.org:995 tls" for the chooser's row of account i, from the config alone. */
 static void describe(const struct config *c, size_t i, char *buf, size_t size)
@@ -36,6 +40,14 @@ static void draw(struct ui *ui, const struct config *c, size_t sel)
 	refresh();
 }
 
+/* The terminal has gone (its window closed without a SIGHUP reaching us): keys would never come. */
+static int terminal_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+}
+
 /* The chooser's keys; the index picked, or -1 when the user left (ui->quit set). */
 static long choose(struct ui *ui, const struct config *c)
 {
@@ -48,9 +60,20 @@ static long choose(struct ui *ui, const struct config *c)
 		draw(ui, c, sel);
 		int key = ui_read_key();
 
-		if (key == ERR && !ui_signal_pending(0))
+		/* Ctrl-C (taken as a signal, so that it only cancels) leaves the chooser as q does. */
+		if (key == ERR && ui_signal_pending(SIGINT)) {
+			ui->quit = 1;
+			return -1;
+		}
+		if (key == ERR && !ui_signal_pending(0) && !terminal_gone())
 			continue;
-		if (key == ERR || key == 'q' || key == 'Q' || key == UI_ESC) {
+		if (key == ERR) {
+			ui->quit = ui->exit_status = 1;
+			snprintf(ui->exit_msg, sizeof(ui->exit_msg), "%s: ended by a signal or a closed terminal "
+				 "in the account chooser", program_invocation_short_name);
+			return -1;
+		}
+		if (key == 'q' || key == 'Q' || key == UI_ESC) {
 			ui->quit = 1;
 			return -1;
 		}
@@ -135,7 +158,11 @@ void ui_act_switch_account(struct ui *ui)
 	ui_status(ui, 0, "the session with %s ended with QUIT", ui->o->host);
 	if (ui_accounts_choose(ui) < 0 || ui_session_start(ui) < 0)
 		return;
+	/* The new list in the order and threads chosen for the old one, as after a check for new mail. */
+	ui_order_apply(ui);
 	/* A damaged state file or a server without UIDL says so first. */
-	if (!ui_state_note(ui))
-		ui_status(ui, 0, "%s: %zu messages; ? for help", ui->o->account ? ui->o->account : ui->o->host, ui->n);
+	if (ui->quit || ui->reconnect || ui_state_note(ui))
+		return;
+	ui_status(ui, 0, "%s: %zu messages, %zu new; ? for help", ui->o->account ? ui->o->account : ui->o->host,
+		  ui->n, ui->nnew);
 }

@@ -77,7 +77,7 @@ begin() {
 		return
 	fi
 	tmux -L "$SOCK" -f /dev/null new-session -d -s tui -x "${TUI_COLS:-100}" -y "${TUI_ROWS:-30}" -c "$WORK" \
-		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$WORK/state PS1='tui\$ ' bash --norc --noprofile"
+		"env LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC XDG_STATE_HOME=$WORK/state XDG_CONFIG_HOME=$WORK/conf PS1='tui\$ ' bash --norc --noprofile"
 	tmux -L "$SOCK" set-option -g status off >/dev/null
 	wait_for 'tui$' || return
 	# Always, as in run-tui: an ASan build run without ASAN_OPTIONS left clients spinning in

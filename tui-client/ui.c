@@ -447,20 +447,9 @@ int ui_ask_key(struct ui *ui, const char *question)
 int ui_choose(struct ui *ui, const char *question, const char *keys)
 {
 	for (;;) {
-		draw_prompt(ui, question, L"", 0);
-		int key = ui_read_key();
+		int key = ui_ask_key(ui, question);
 
-		if (key == UI_FK(KEY_RESIZE)) {
-			ui_relayout(ui);
-			continue;
-		}
-		if (key == ERR) {
-			if (got_signal)
-				return -1;
-			continue;
-		}
-		curs_set(0);
-		if (key == UI_ESC)
+		if (key == 0 || key == UI_ESC)	/* 0: a signal arrived */
 			return -1;
 		if (key > 0 && key < 0x80 && strchr(keys, key) != NULL)
 			return key;

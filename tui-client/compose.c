@@ -107,10 +107,6 @@ char *compose_references(const char *refs, const char *msgid)
 	}
 	free(ids);
 	free(lens);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
 	return mime_sbuf_finish(&b, NULL);
 }
 

@@ -255,9 +255,5 @@ char *compose_finish(const char *draft, size_t len, long long now, size_t *len_r
 	put_body(&b, s + body, n - body);
 	free(from);
 	free(s);
-	if (b.oom) {
-		free(b.p);
-		return NULL;
-	}
 	return mime_sbuf_finish(&b, len_r);
 }

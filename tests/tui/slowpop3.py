@@ -17,6 +17,15 @@ LIFETIME = 60
 TICK = 0.05
 
 
+def shut_both(src, dst):
+    """Shut both sockets of a pump down, so the other direction's pump ends too."""
+    for s in (src, dst):
+        try:
+            s.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def pump(src, dst, rate):
     """Copy src to dst, at most rate octets a second when rate is set."""
     try:
@@ -29,11 +38,7 @@ def pump(src, dst, rate):
                 time.sleep(TICK)
     except OSError:
         pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    shut_both(src, dst)
 
 
 def pump_nouidl(src, dst):
@@ -45,11 +50,7 @@ def pump_nouidl(src, dst):
             dst.sendall(line)
     except OSError:
         pass
-    for s in (src, dst):
-        try:
-            s.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
+    shut_both(src, dst)
 
 
 def serve_nouidl(conn, upstream):
